@@ -1,0 +1,20 @@
+"""cogworks: creates the Chalice app and registers the trigger functions (and, in stage local only, the
+embedded local Cognito)."""
+
+import os
+
+from chalice import Chalice
+
+from chalicelib.triggers import TRIGGERS
+
+app = Chalice(app_name="cogworks")
+
+for trigger in TRIGGERS.values():
+    app.register_blueprint(trigger.bp)
+
+# The route table must be known when chalice imports this module, so the stage switch is read here;
+# the emulator package is never packaged, and no other stage imports it.
+if os.environ.get("COGWORKS_STAGE") == "local":
+    import emulator
+
+    emulator.attach(app)

@@ -1,0 +1,1 @@
+"""cogworks: Cognito trigger Lambdas and an auth API, deployed by Chalice."""

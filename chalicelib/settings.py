@@ -1,0 +1,38 @@
+"""Settings read from the environment at call time, never at import time.
+
+chalice's test client and `chalice local` set a stage's environment variables only around an
+invocation, so every reader calls :meth:`Settings.from_env` inside the handler.
+"""
+
+from __future__ import annotations
+
+import os
+from dataclasses import dataclass
+
+
+class MissingSetting(RuntimeError):
+    """A required environment variable is not set for this stage."""
+
+
+def require(name: str) -> str:
+    value = os.environ.get(name)
+    if not value:
+        raise MissingSetting(f"Missing configuration for: {name}")
+    return value
+
+
+@dataclass(frozen=True)
+class Settings:
+    stage: str
+    region: str
+
+    @classmethod
+    def from_env(cls) -> Settings:
+        return cls(
+            stage=os.environ.get("COGWORKS_STAGE", "dev"),
+            region=os.environ.get("AWS_REGION") or os.environ.get("AWS_DEFAULT_REGION", "us-east-1"),
+        )
+
+    @property
+    def is_local(self) -> bool:
+        return self.stage == "local"

@@ -1,0 +1,20 @@
+"""PostConfirmation: runs once a user is confirmed (profile and default group come later)."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from aws_lambda_powertools.utilities.data_classes.cognito_user_pool_event import PostConfirmationTriggerEvent
+from chalice import Blueprint
+
+from chalicelib.observability import logger
+
+bp = Blueprint(__name__)
+
+
+@bp.lambda_function(name="post_confirmation")
+@logger.inject_lambda_context
+def post_confirmation(raw_event: dict[str, Any], context: Any) -> dict[str, Any]:
+    event = PostConfirmationTriggerEvent(raw_event)
+    logger.info("trigger", extra={"trigger_source": event.trigger_source, "user_pool_id": event.user_pool_id})
+    return event.raw_event

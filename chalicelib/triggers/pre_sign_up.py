@@ -1,0 +1,20 @@
+"""PreSignUp: decides who may register (rules arrive with the sign-up validation issue)."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from aws_lambda_powertools.utilities.data_classes.cognito_user_pool_event import PreSignUpTriggerEvent
+from chalice import Blueprint
+
+from chalicelib.observability import logger
+
+bp = Blueprint(__name__)
+
+
+@bp.lambda_function(name="pre_sign_up")
+@logger.inject_lambda_context
+def pre_sign_up(raw_event: dict[str, Any], context: Any) -> dict[str, Any]:
+    event = PreSignUpTriggerEvent(raw_event)
+    logger.info("trigger", extra={"trigger_source": event.trigger_source, "user_pool_id": event.user_pool_id})
+    return event.raw_event
