@@ -87,6 +87,10 @@ class LocalStack:
         pool = create_user_pool.handle(ctx, seed["userPool"])["UserPool"]
         client = create_user_pool_client.handle(ctx, {**seed["userPoolClient"], "UserPoolId": pool["Id"]})
         self.seeded = {"userPoolId": pool["Id"], "clientId": client["UserPoolClient"]["ClientId"]}
+        # What a deployed stage reads from its configuration, pointed at the seeded pool.
+        os.environ["USER_POOL_ID"] = self.seeded["userPoolId"]
+        os.environ["USER_POOL_CLIENT_ID"] = self.seeded["clientId"]
+        os.environ["COGNITO_ISSUER"] = self.emulator.issuer(self.seeded["userPoolId"])
         return self.seeded
 
     def config(self) -> dict[str, Any]:
