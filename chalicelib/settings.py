@@ -10,14 +10,14 @@ import os
 from dataclasses import dataclass
 
 
-class MissingSetting(RuntimeError):
+class MissingSettingError(RuntimeError):
     """A required environment variable is not set for this stage."""
 
 
 def require(name: str) -> str:
     value = os.environ.get(name)
     if not value:
-        raise MissingSetting(f"Missing configuration for: {name}")
+        raise MissingSettingError(f"Missing configuration for: {name}")
     return value
 
 

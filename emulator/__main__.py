@@ -7,7 +7,7 @@ import argparse
 import os
 import sys
 
-from emulator.stack import PortInUse, check_port_free
+from emulator.stack import PortInUseError, check_port_free
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -20,7 +20,7 @@ def main(argv: list[str] | None = None) -> int:
     try:
         check_port_free(args.host, args.port)
         check_port_free(args.host, moto_port)
-    except PortInUse as exc:
+    except PortInUseError as exc:
         print(f"error: {exc}; choose another with `make run PORT=N` (or MOTO_PORT=N)", file=sys.stderr)
         return 2
     os.environ.update({"COGWORKS_PORT": str(args.port), "MOTO_PORT": str(moto_port), "COGWORKS_HOST": args.host})

@@ -18,7 +18,7 @@ SEED_FILE = Path(__file__).with_name("seed.json")
 FAKE_CREDENTIALS = {"AWS_ACCESS_KEY_ID": "testing", "AWS_SECRET_ACCESS_KEY": "testing"}
 
 
-class PortInUse(RuntimeError):
+class PortInUseError(RuntimeError):
     pass
 
 
@@ -27,7 +27,7 @@ def check_port_free(host: str, port: int) -> None:
         try:
             probe.bind((host, port))
         except OSError:
-            raise PortInUse(f"port {port} on {host} is already in use") from None
+            raise PortInUseError(f"port {port} on {host} is already in use") from None
 
 
 class LocalStack:
