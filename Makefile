@@ -5,6 +5,7 @@ BIN := $(VENV)/bin
 PORT ?= 8000
 MOTO_PORT ?= $(shell echo $$(($(PORT) + 1)))
 STAMP := $(VENV)/.installed
+JS_STAMP := tests/js/node_modules/.installed
 
 .PHONY: run test install lint bench clean
 
@@ -14,7 +15,12 @@ $(STAMP): requirements.txt requirements-dev.txt
 	@$(BIN)/python -m pip install --quiet -r requirements-dev.txt
 	@touch $(STAMP)
 
-install: $(STAMP)
+$(JS_STAMP): tests/js/package.json tests/js/package-lock.json
+	@command -v npm >/dev/null || { echo "error: Node.js 20+ and npm are needed for tests/js (amazon-cognito-identity-js)" >&2; exit 1; }
+	@npm ci --prefix tests/js --no-audit --no-fund --loglevel=error
+	@touch $(JS_STAMP)
+
+install: $(STAMP) $(JS_STAMP)
 
 run: $(STAMP)
 	@PORT=$(PORT) MOTO_PORT=$(MOTO_PORT) $(BIN)/python -m emulator --port $(PORT) --moto-port $(MOTO_PORT)
@@ -22,7 +28,7 @@ run: $(STAMP)
 lint: $(STAMP)
 	$(BIN)/ruff check .
 
-test: $(STAMP)
+test: $(STAMP) $(JS_STAMP)
 	$(BIN)/ruff check .
 	$(BIN)/python -m pytest
 
@@ -30,4 +36,4 @@ bench: $(STAMP)
 	$(BIN)/python bench/cognito_flow.py
 
 clean:
-	rm -rf $(VENV) .pytest_cache .ruff_cache
+	rm -rf $(VENV) .pytest_cache .ruff_cache tests/js/node_modules
