@@ -116,6 +116,10 @@ class UnsupportedTokenTypeException(CognitoError):
     pass
 
 
+class UnsupportedUserStateException(CognitoError):
+    pass
+
+
 class UnauthorizedException(CognitoError):
     pass
 

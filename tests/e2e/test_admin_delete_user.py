@@ -1,0 +1,79 @@
+"""AdminDeleteUser: the user is gone, can no longer sign in, and their tokens die with them, even if a new
+user later takes the same name."""
+
+from __future__ import annotations
+
+import pytest
+from botocore.exceptions import ClientError
+
+from tests.e2e.conftest import PASSWORD, error_of, unique
+
+# Cognito answers "Refresh Token has been revoked"; the refresh flow here may still say "Invalid Refresh Token".
+REVOKED_REFRESH_MESSAGES = {"Refresh Token has been revoked", "Invalid Refresh Token"}
+
+
+def sign_in(idp, user: dict) -> dict:
+    return idp.initiate_auth(ClientId=user["client_id"], AuthFlow="USER_PASSWORD_AUTH",
+                             AuthParameters={"USERNAME": user["username"], "PASSWORD": user["password"]})
+
+
+def refresh(idp, user: dict, token: str) -> dict:
+    return idp.initiate_auth(ClientId=user["client_id"], AuthFlow="REFRESH_TOKEN_AUTH",
+                             AuthParameters={"REFRESH_TOKEN": token})
+
+
+def test_deleted_user_is_gone_and_cannot_sign_in(idp, confirmed_user):
+    pool_id, username = confirmed_user["pool_id"], confirmed_user["username"]
+    assert idp.admin_delete_user(UserPoolId=pool_id, Username=username)["ResponseMetadata"]["HTTPStatusCode"] == 200
+    with pytest.raises(ClientError) as exc:
+        idp.admin_get_user(UserPoolId=pool_id, Username=username)
+    assert error_of(exc) == ("UserNotFoundException", "User does not exist.")
+    with pytest.raises(ClientError) as exc:
+        sign_in(idp, confirmed_user)
+    assert error_of(exc) == ("UserNotFoundException", "User does not exist.")
+
+
+def test_tokens_of_a_deleted_user_are_not_inherited_by_a_new_user_of_that_name(idp, confirmed_user):
+    pool_id, username = confirmed_user["pool_id"], confirmed_user["username"]
+    tokens = sign_in(idp, confirmed_user)["AuthenticationResult"]
+    idp.admin_delete_user(UserPoolId=pool_id, Username=username)
+    idp.admin_create_user(UserPoolId=pool_id, Username=username, TemporaryPassword=PASSWORD,
+                          MessageAction="SUPPRESS")
+    idp.admin_set_user_password(UserPoolId=pool_id, Username=username, Password=PASSWORD, Permanent=True)
+    with pytest.raises(ClientError) as exc:
+        refresh(idp, confirmed_user, tokens["RefreshToken"])
+    assert error_of(exc)[0] == "NotAuthorizedException"
+    assert error_of(exc)[1] in REVOKED_REFRESH_MESSAGES
+    with pytest.raises(ClientError) as exc:
+        idp.get_user(AccessToken=tokens["AccessToken"])
+    assert error_of(exc)[0] == "NotAuthorizedException"
+    assert error_of(exc)[1] in ("Invalid Access Token", "Access Token has been revoked")
+    assert "AccessToken" in sign_in(idp, confirmed_user)["AuthenticationResult"]
+
+
+def test_pending_challenge_of_a_deleted_user_cannot_be_answered(idp, make_pool):
+    pool_id, client_id = make_pool()
+    username = unique()
+    idp.admin_create_user(UserPoolId=pool_id, Username=username, TemporaryPassword="Temp-Pass-123",
+                          MessageAction="SUPPRESS")
+    challenge = idp.initiate_auth(ClientId=client_id, AuthFlow="USER_PASSWORD_AUTH",
+                                  AuthParameters={"USERNAME": username, "PASSWORD": "Temp-Pass-123"})
+    idp.admin_delete_user(UserPoolId=pool_id, Username=username)
+    idp.admin_create_user(UserPoolId=pool_id, Username=username, MessageAction="SUPPRESS")
+    with pytest.raises(ClientError) as exc:
+        idp.respond_to_auth_challenge(ClientId=client_id, ChallengeName="NEW_PASSWORD_REQUIRED",
+                                      Session=challenge["Session"],
+                                      ChallengeResponses={"USERNAME": username, "NEW_PASSWORD": PASSWORD})
+    assert error_of(exc) == ("NotAuthorizedException", "Invalid session for the user.")
+
+
+def test_unknown_user(idp, confirmed_user):
+    with pytest.raises(ClientError) as exc:
+        idp.admin_delete_user(UserPoolId=confirmed_user["pool_id"], Username="nobody-" + unique())
+    assert error_of(exc) == ("UserNotFoundException", "User does not exist.")
+
+
+def test_unknown_pool(idp):
+    with pytest.raises(ClientError) as exc:
+        idp.admin_delete_user(UserPoolId="us-east-1_nopool000", Username="anyone")
+    assert error_of(exc) == ("ResourceNotFoundException", "User pool us-east-1_nopool000 does not exist.")
