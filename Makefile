@@ -7,7 +7,7 @@ MOTO_PORT ?= $(shell echo $$(($(PORT) + 1)))
 STAMP := $(VENV)/.installed
 JS_STAMP := tests/js/node_modules/.installed
 
-.PHONY: run test install lint bench clean
+.PHONY: run test install lint bench clean package smoke
 
 $(STAMP): requirements.txt requirements-dev.txt
 	@test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
@@ -31,6 +31,19 @@ lint: $(STAMP)
 test: $(STAMP) $(JS_STAMP)
 	$(BIN)/ruff check .
 	$(BIN)/python -m pytest
+
+STAGE ?= dev
+# `make package STAGE=dev`: the stack's template (build/$(STAGE)/sam.json) and deployment.zip; USER_POOL_ID=... to
+# use an existing pool. Needs PyPI (Lambda-platform wheels), no AWS account; the region only satisfies chalice.
+package: $(STAMP)
+	rm -rf build/$(STAGE) build/$(STAGE).merge.json
+	$(BIN)/python -m infra.build_template --stage $(STAGE) --output build/$(STAGE).merge.json $(if $(USER_POOL_ID),--user-pool-id $(USER_POOL_ID))
+	AWS_DEFAULT_REGION=$${AWS_DEFAULT_REGION:-us-east-1} $(BIN)/chalice package --stage $(STAGE) --merge-template build/$(STAGE).merge.json build/$(STAGE)
+	$(BIN)/python -m infra.slim_package build/$(STAGE)/deployment.zip
+
+# `make smoke STAGE=dev`: signs a throwaway user up and in against the deployed stack (AWS credentials; not in CI).
+smoke: $(STAMP)
+	$(BIN)/python -m scripts.smoke --stage $(STAGE) $(if $(STACK_NAME),--stack-name $(STACK_NAME))
 
 bench: $(STAMP)
 	$(BIN)/python bench/cognito_flow.py
