@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import json
 import logging
+import re
 import uuid
 from collections.abc import Callable, Mapping
 from typing import Any
@@ -69,10 +70,27 @@ class Service:
         raw = body or b"{}"
         if len(raw) > MAX_BODY_BYTES:
             raise SerializationException(f"Request body is larger than {MAX_BODY_BYTES} bytes.")
-        try:
-            params = json.loads(raw)
-        except (UnicodeDecodeError, json.JSONDecodeError):
-            raise SerializationException("The request body is not valid JSON.") from None
-        if not isinstance(params, dict):
-            raise SerializationException("The request body must be a JSON object.")
-        return action, params
+        return action, parse_json_object(raw)
+
+
+_ESCAPED_SURROGATE = re.compile(r"\\u[dD][89a-fA-F]")
+
+
+def parse_json_object(raw: bytes) -> dict[str, Any]:
+    """The body as a JSON object: strict UTF-8 (json.loads alone would also guess UTF-16/32), and no
+    unpaired surrogate escape that would fail later, deep inside an operation, as a 500."""
+    try:
+        text = raw.decode("utf-8")
+    except UnicodeDecodeError:
+        raise SerializationException("The request body is not valid UTF-8.") from None
+    try:
+        params = json.loads(text)
+        if _ESCAPED_SURROGATE.search(text):
+            json.dumps(params, ensure_ascii=False).encode("utf-8")
+    # ValueError: bad JSON, an integer over Python's digit limit, an unpaired surrogate;
+    # RecursionError: nesting deeper than the interpreter's stack.
+    except (ValueError, RecursionError):
+        raise SerializationException("The request body is not valid JSON.") from None
+    if not isinstance(params, dict):
+        raise SerializationException("The request body must be a JSON object.")
+    return params

@@ -23,13 +23,15 @@ from emulator.state import AppClient, RefreshTokenRecord, SigningKey, Store, Use
 
 ACCESS_SCOPE = "aws.cognito.signin.user.admin"
 _UNIT_SECONDS = {"seconds": 1, "minutes": 60, "hours": 3600, "days": 86400}
+_DEFAULT_VALIDITY_SECONDS = {"AccessToken": 3600, "IdToken": 3600, "RefreshToken": 30 * 86400}
 
 
 def new_signing_key() -> SigningKey:
     key = rsa.generate_private_key(public_exponent=65537, key_size=2048)
     kid = str(uuid.uuid4())
-    public_jwk = json.loads(RSAAlgorithm.to_jwk(key.public_key()))
-    public_jwk.update({"kid": kid, "alg": "RS256", "use": "sig"})
+    numbers = json.loads(RSAAlgorithm.to_jwk(key.public_key()))
+    # Exactly the members Cognito's JWKS publishes (PyJWT would add key_ops).
+    public_jwk = {"alg": "RS256", "e": numbers["e"], "kid": kid, "kty": "RSA", "n": numbers["n"], "use": "sig"}
     pem = key.private_bytes(serialization.Encoding.PEM, serialization.PrivateFormat.PKCS8,
                             serialization.NoEncryption())
     return SigningKey(kid=kid, private_pem=pem, public_jwk=public_jwk)
@@ -41,13 +43,10 @@ def jwks(pool: UserPool) -> dict[str, Any]:
 
 def validity_seconds(client: AppClient, kind: str) -> int:
     """AccessTokenValidity / IdTokenValidity (default 1 h) and RefreshTokenValidity (default 30 days)."""
-    defaults = {"AccessToken": (60, "hours"), "IdToken": (60, "hours"), "RefreshToken": (30, "days")}
     value = client.config.get(f"{kind}Validity")
+    if not value:  # absent, or a RefreshTokenValidity of 0: the default, whatever the unit
+        return _DEFAULT_VALIDITY_SECONDS[kind]
     unit = (client.config.get("TokenValidityUnits") or {}).get(kind)
-    if not value:
-        if kind == "RefreshToken":
-            return 30 * 86400
-        return 3600
     return int(value) * _UNIT_SECONDS[unit or ("days" if kind == "RefreshToken" else "hours")]
 
 
@@ -146,8 +145,10 @@ def decode_access_token(store: Store, token: Any, now: float) -> tuple[UserPool,
     if pool is None or header.get("kid") != pool.access_key.kid:
         raise NotAuthorizedException("Invalid Access Token")
     try:
-        claims = jwt.decode(token, jwt.PyJWK(pool.access_key.public_jwk).key,
-                            algorithms=["RS256"], options={"verify_exp": False, "verify_aud": False})
+        # Time claims are checked below against the emulator's clock, which tests may move.
+        claims = jwt.decode(token, jwt.PyJWK(pool.access_key.public_jwk).key, algorithms=["RS256"],
+                            options={"verify_exp": False, "verify_aud": False, "verify_iat": False,
+                                     "verify_nbf": False})
     except jwt.PyJWTError:
         raise NotAuthorizedException("Invalid Access Token") from None
     if claims.get("token_use") != "access":

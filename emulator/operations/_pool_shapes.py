@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from emulator import ids, users
+from emulator import ids, users, validation
 from emulator.state import AppClient, UserPool
 
 STANDARD_ATTRIBUTES = [
@@ -12,6 +12,31 @@ STANDARD_ATTRIBUTES = [
     "picture", "website", "email", "email_verified", "gender", "birthdate", "zoneinfo", "locale",
     "phone_number", "phone_number_verified", "address", "updated_at",
 ]
+
+
+# Pool settings that SetUserPoolMfaConfig owns: not members of Create/UpdateUserPool nor of UserPoolType, but
+# kept in the pool's configuration (the seed file sets them) and left alone by UpdateUserPool.
+MFA_CONFIG_MEMBERS = ("SoftwareTokenMfaConfiguration", "SmsMfaConfiguration", "EmailMfaConfiguration",
+                      "WebAuthnConfiguration")
+
+
+def _members(shape_or_action: str, *, operation: bool) -> Any:
+    model = validation.service_model("cognito-idp")
+    shape = model.operation_model(shape_or_action).input_shape if operation else model.shape_for(shape_or_action)
+    return shape.members
+
+
+def known_members(action: str, request: dict[str, Any], *, drop: tuple[str, ...] = (),
+                  extra: tuple[str, ...] = ()) -> dict[str, Any]:
+    """The request's members that the action's input shape declares, plus `extra`, minus `drop`: AWS ignores
+    unknown members, so they must not reach the stored configuration that Describe* echoes back."""
+    members = _members(action, operation=True)
+    return {k: v for k, v in request.items() if (k in members or k in extra) and k not in drop}
+
+
+def _shaped(output_shape: str, values: dict[str, Any]) -> dict[str, Any]:
+    members = _members(output_shape, operation=False)
+    return {k: v for k, v in values.items() if k in members}
 
 
 def pool_type(pool: UserPool) -> dict[str, Any]:
@@ -24,14 +49,13 @@ def pool_type(pool: UserPool) -> dict[str, Any]:
     config.setdefault("DeletionProtection", "INACTIVE")
     config.setdefault("UserPoolTier", "ESSENTIALS")
     config.setdefault("AdminCreateUserConfig", {"AllowAdminCreateUserOnly": False, "UnusedAccountValidityDays": 7})
-    config.pop("PoolName", None)
     config.update({
         "Id": pool.pool_id, "Name": pool.name, "Arn": ids.pool_arn(pool.region, pool.pool_id),
         "CreationDate": pool.created, "LastModifiedDate": pool.modified,
         "EstimatedNumberOfUsers": len(pool.users),
         "SchemaAttributes": schema(pool),
     })
-    return config
+    return _shaped("UserPoolType", config)
 
 
 def schema(pool: UserPool) -> list[dict[str, Any]]:
@@ -51,7 +75,6 @@ def schema(pool: UserPool) -> list[dict[str, Any]]:
 
 def client_type(client: AppClient, pool: UserPool) -> dict[str, Any]:
     config = dict(client.config)
-    config.pop("GenerateSecret", None)
     config.setdefault("ExplicitAuthFlows", client.auth_flows)
     config.setdefault("PreventUserExistenceErrors", "LEGACY")
     config.setdefault("EnableTokenRevocation", True)
@@ -61,4 +84,4 @@ def client_type(client: AppClient, pool: UserPool) -> dict[str, Any]:
                    "CreationDate": client.created, "LastModifiedDate": client.modified})
     if client.secret:
         config["ClientSecret"] = client.secret
-    return config
+    return _shaped("UserPoolClientType", config)

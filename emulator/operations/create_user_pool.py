@@ -8,7 +8,7 @@ from typing import Any
 from emulator import ids, tokens
 from emulator.context import Context
 from emulator.errors import InvalidParameterException
-from emulator.operations._pool_shapes import pool_type
+from emulator.operations._pool_shapes import MFA_CONFIG_MEMBERS, known_members, pool_type
 from emulator.state import UserPool
 
 _MUTUALLY_EXCLUSIVE = ("UsernameAttributes", "AliasAttributes")
@@ -20,9 +20,11 @@ def handle(ctx: Context, request: dict[str, Any]) -> dict[str, Any]:
                                         "AliasAttributes, UsernameAttributes.")
     validate_pool_config(request)
     now = ctx.now()
+    config = known_members("CreateUserPool", request, extra=MFA_CONFIG_MEMBERS)
     pool = UserPool(pool_id=ids.user_pool_id(ctx.emulator.region), name=request["PoolName"],
-                    region=ctx.emulator.region, config=dict(request), id_key=tokens.new_signing_key(),
-                    access_key=tokens.new_signing_key(), simulation_secret=secrets.token_bytes(32),
+                    region=ctx.emulator.region, config=config,
+                    id_key=tokens.new_signing_key(), access_key=tokens.new_signing_key(),
+                    simulation_secret=secrets.token_bytes(32),
                     created=now, modified=now)
     with ctx.store.lock:
         ctx.store.pools[pool.pool_id] = pool
@@ -30,12 +32,7 @@ def handle(ctx: Context, request: dict[str, Any]) -> dict[str, Any]:
 
 
 def validate_pool_config(request: dict[str, Any]) -> None:
-    policy = (request.get("Policies") or {}).get("PasswordPolicy") or {}
-    minimum = policy.get("MinimumLength")
-    if minimum is not None and not 6 <= minimum <= 99:
-        raise InvalidParameterException("1 validation error detected: Value at 'policies.passwordPolicy."
-                                        "minimumLength' failed to satisfy constraint: Member must have value "
-                                        "between 6 and 99")
+    """Rules beyond botocore's model (which the protocol layer has already enforced: MinimumLength 6-99, ...)."""
     lambda_config = request.get("LambdaConfig") or {}
     v2 = lambda_config.get("PreTokenGenerationConfig") or {}
     legacy = lambda_config.get("PreTokenGeneration")

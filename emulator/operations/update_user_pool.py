@@ -6,17 +6,18 @@ from __future__ import annotations
 from typing import Any
 
 from emulator.context import Context
+from emulator.operations._pool_shapes import MFA_CONFIG_MEMBERS, known_members
 from emulator.operations.create_user_pool import validate_pool_config
 
-_IMMUTABLE = ("PoolName", "UsernameAttributes", "AliasAttributes", "Schema", "UsernameConfiguration")
+_KEPT = ("PoolName", "UsernameAttributes", "AliasAttributes", "Schema", "UsernameConfiguration", *MFA_CONFIG_MEMBERS)
 
 
 def handle(ctx: Context, request: dict[str, Any]) -> dict[str, Any]:
     pool = ctx.pool(request["UserPoolId"])
     validate_pool_config(request)
-    updates = {k: v for k, v in request.items() if k != "UserPoolId"}
+    updates = known_members("UpdateUserPool", request, drop=("UserPoolId",))
     with ctx.store.lock:
-        kept = {k: pool.config[k] for k in _IMMUTABLE if k in pool.config}
+        kept = {k: pool.config[k] for k in _KEPT if k in pool.config}
         pool.config = {**kept, **updates}
         if "PoolName" in pool.config:
             pool.name = pool.config["PoolName"]
