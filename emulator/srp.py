@@ -32,7 +32,6 @@ N_HEX = (
 N = int(N_HEX, 16)
 G = 2
 _INFO = b"Caldera Derived Key\x01"
-_TIMESTAMP = re.compile(r"^(Mon|Tue|Wed|Thu|Fri|Sat|Sun) [A-Z][a-z]{2} \d{1,2} \d{2}:\d{2}:\d{2} UTC \d{4}$")
 MAX_CLOCK_SKEW_SECONDS = 300
 
 
@@ -90,17 +89,30 @@ def _hkdf(ikm: bytes, salt: bytes) -> bytes:
     return hmac.new(prk, _INFO, hashlib.sha256).digest()[:16]
 
 
+_DAYS = ("Mon", "Tue", "Wed", "Thu", "Fri", "Sat", "Sun")
+_MONTHS = ("Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec")
+_TIMESTAMP_PARTS = re.compile(
+    r"^(?P<day>[A-Z][a-z]{2}) (?P<month>[A-Z][a-z]{2}) (?P<date>\d{1,2}) "
+    r"(?P<h>\d{2}):(?P<m>\d{2}):(?P<s>\d{2}) UTC (?P<year>\d{4})$")
+
+
 def format_timestamp(moment: datetime) -> str:
-    """Cognito's TIMESTAMP: 'Tue Mar 5 09:07:01 UTC 2024' (day of month without a leading zero)."""
-    return f"{moment:%a %b} {moment.day} {moment:%H:%M:%S} UTC {moment.year}"
+    """Cognito's TIMESTAMP: 'Tue Mar 5 09:07:01 UTC 2024' (English names whatever the locale, day of
+    month without a leading zero)."""
+    return (f"{_DAYS[moment.weekday()]} {_MONTHS[moment.month - 1]} {moment.day} "
+            f"{moment:%H:%M:%S} UTC {moment.year}")
 
 
 def timestamp_is_fresh(timestamp: str, now: float) -> bool:
-    if not _TIMESTAMP.match(timestamp):
+    parts = _TIMESTAMP_PARTS.match(timestamp) if isinstance(timestamp, str) else None
+    if parts is None or parts["month"] not in _MONTHS or parts["day"] not in _DAYS:
         return False
     try:
-        moment = datetime.strptime(timestamp, "%a %b %d %H:%M:%S UTC %Y").replace(tzinfo=UTC)
+        moment = datetime(int(parts["year"]), _MONTHS.index(parts["month"]) + 1, int(parts["date"]),
+                          int(parts["h"]), int(parts["m"]), int(parts["s"]), tzinfo=UTC)
     except ValueError:
+        return False
+    if _DAYS[moment.weekday()] != parts["day"]:
         return False
     return abs(moment.timestamp() - now) <= MAX_CLOCK_SKEW_SECONDS
 

@@ -79,13 +79,17 @@ class LocalStack:
         os.environ["COGWORKS_LOCAL_URL"] = self.public_url
 
     def seed(self, path: Path = SEED_FILE) -> dict[str, str]:
+        from emulator import validation
         from emulator.operations import create_user_pool, create_user_pool_client
 
         text = path.read_text().replace("{region}", self.emulator.region).replace("{account}", ids.ACCOUNT_ID)
         seed = json.loads(text)
         ctx = Context(emulator=self.emulator)
+        validation.validate("cognito-idp", "CreateUserPool", seed["userPool"])
         pool = create_user_pool.handle(ctx, seed["userPool"])["UserPool"]
-        client = create_user_pool_client.handle(ctx, {**seed["userPoolClient"], "UserPoolId": pool["Id"]})
+        client_request = {**seed["userPoolClient"], "UserPoolId": pool["Id"]}
+        validation.validate("cognito-idp", "CreateUserPoolClient", client_request)
+        client = create_user_pool_client.handle(ctx, client_request)
         self.seeded = {"userPoolId": pool["Id"], "clientId": client["UserPoolClient"]["ClientId"]}
         # What a deployed stage reads from its configuration, pointed at the seeded pool.
         os.environ["USER_POOL_ID"] = self.seeded["userPoolId"]
