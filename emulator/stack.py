@@ -13,6 +13,7 @@ from typing import Any
 from emulator import ids
 from emulator.context import Context, Emulator
 from emulator.outbox import Message, extract
+from emulator.tables import ensure_tables
 
 SEED_FILE = Path(__file__).with_name("seed.json")
 FAKE_CREDENTIALS = {"AWS_ACCESS_KEY_ID": "testing", "AWS_SECRET_ACCESS_KEY": "testing"}
@@ -55,6 +56,7 @@ class LocalStack:
             self.emulator.base_url = self.public_url
             self._start_moto()
             self._export_environment()
+            ensure_tables()
             self.seed()
             self.started = True
 
