@@ -1,0 +1,77 @@
+"""UpdateUserAttributes: the signed-in user changes their own attributes (a blank value deletes one).
+
+A new email or phone_number is unverified (`<attr>_verified` becomes "false"); when the pool auto-verifies
+it, a code goes out through CustomMessage_UpdateUserAttribute and comes back in CodeDeliveryDetailsList, to
+be answered with VerifyUserAttribute. `sub` and immutable schema attributes cannot change, and a client may
+write neither the `*_verified` flags nor attributes outside its WriteAttributes.
+https://docs.aws.amazon.com/cognito-user-identity-pools/latest/APIReference/API_UpdateUserAttributes.html
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from emulator import tokens, users
+from emulator.context import Context
+from emulator.errors import InvalidParameterException, NotAuthorizedException
+from emulator.operations import _attributes, _recovery
+from emulator.operations._pool_shapes import STANDARD_ATTRIBUTES
+from emulator.state import AppClient, User, UserPool
+
+VERIFIABLE = ("email", "phone_number")
+VERIFIED_FLAGS = frozenset({"email_verified", "phone_number_verified"})
+
+
+def handle(ctx: Context, request: dict[str, Any]) -> dict[str, Any]:
+    pool, user, claims = tokens.decode_access_token(ctx.store, request["AccessToken"], ctx.now())
+    updates = users.attributes_from_list(request["UserAttributes"])
+    check_writable(pool, pool.clients.get(claims.get("client_id", "")), updates)
+    merged = {**user.attributes, **updates}
+    _attributes.check_schema(pool, merged)
+    _attributes.check_unique(pool, {k: v for k, v in updates.items() if v}, exclude=user)
+    changed = [name for name in VERIFIABLE if name in updates and updates[name]
+               and updates[name] != user.attributes.get(name)]
+    to_verify = [name for name in changed if name in pool.auto_verified_attributes]
+    codes = {name: users.new_code() for name in to_verify}
+    now = ctx.now()
+    with ctx.store.lock:
+        apply(user, updates)
+        for name in changed:
+            user.attributes[f"{name}_verified"] = "false"
+            user.attribute_codes.pop(name, None)  # a code sent to the old address must not verify the new one
+        for name, code in codes.items():
+            user.attribute_codes[name] = users.make_code(code, users.ATTRIBUTE_CODE_TTL, now, attribute=name)
+        user.modified = now
+    details = []
+    for name, code in codes.items():
+        sent = users.deliver(ctx, pool, user, source="UpdateUserAttribute", code=code,
+                             client_id=claims.get("client_id"), client_metadata=_recovery.client_metadata(request),
+                             attribute=name)
+        if sent:
+            details.append(sent)
+    return {"CodeDeliveryDetailsList": details}
+
+
+def check_writable(pool: UserPool, client: AppClient | None, updates: dict[str, str]) -> None:
+    if "sub" in updates:
+        raise InvalidParameterException("Cannot modify the non-mutable attribute sub")
+    allowed = (client.config.get("WriteAttributes") if client else None) or None
+    for name in updates:
+        if name in VERIFIED_FLAGS or (allowed is not None and name not in allowed):
+            raise NotAuthorizedException("A client attempted to write unauthorized attribute")
+    for entry in pool.config.get("Schema") or []:
+        name = entry.get("Name", "")
+        full = name if name in STANDARD_ATTRIBUTES or name.startswith("custom:") else f"custom:{name}"
+        if entry.get("Mutable") is False and full in updates:
+            raise InvalidParameterException(f"Cannot modify the non-mutable attribute {full}")
+
+
+def apply(user: User, updates: dict[str, str]) -> None:
+    for name, value in updates.items():
+        if value:
+            user.attributes[name] = value
+        else:
+            user.attributes.pop(name, None)
+            if name in VERIFIABLE:
+                user.attributes.pop(f"{name}_verified", None)
+                user.attribute_codes.pop(name, None)
