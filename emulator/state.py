@@ -18,9 +18,13 @@ USER_STATUS_RESET_REQUIRED = "RESET_REQUIRED"
 
 @dataclass
 class SigningKey:
+    """A development signing key; the parsed key objects are kept so signing does not re-parse PEM."""
+
     kid: str
     private_pem: bytes
     public_jwk: dict[str, Any]
+    private_key: Any = None
+    public_key: Any = None
 
 
 @dataclass

@@ -34,7 +34,7 @@ def new_signing_key() -> SigningKey:
     public_jwk = {"alg": "RS256", "e": numbers["e"], "kid": kid, "kty": "RSA", "n": numbers["n"], "use": "sig"}
     pem = key.private_bytes(serialization.Encoding.PEM, serialization.PrivateFormat.PKCS8,
                             serialization.NoEncryption())
-    return SigningKey(kid=kid, private_pem=pem, public_jwk=public_jwk)
+    return SigningKey(kid=kid, private_pem=pem, public_jwk=public_jwk, private_key=key, public_key=key.public_key())
 
 
 def jwks(pool: UserPool) -> dict[str, Any]:
@@ -112,9 +112,9 @@ def preferred_role(pool: UserPool, groups: list[str]) -> str | None:
 def sign(pool: UserPool, ctx: TokenContext, client: AppClient, now: int) -> tuple[str, str]:
     ctx.id_claims["exp"] = now + validity_seconds(client, "IdToken")
     ctx.access_claims["exp"] = now + validity_seconds(client, "AccessToken")
-    id_token = jwt.encode(ctx.id_claims, pool.id_key.private_pem, algorithm="RS256",
+    id_token = jwt.encode(ctx.id_claims, pool.id_key.private_key, algorithm="RS256",
                           headers={"kid": pool.id_key.kid})
-    access_token = jwt.encode(ctx.access_claims, pool.access_key.private_pem, algorithm="RS256",
+    access_token = jwt.encode(ctx.access_claims, pool.access_key.private_key, algorithm="RS256",
                               headers={"kid": pool.access_key.kid})
     return id_token, access_token
 
@@ -146,7 +146,7 @@ def decode_access_token(store: Store, token: Any, now: float) -> tuple[UserPool,
         raise NotAuthorizedException("Invalid Access Token")
     try:
         # Time claims are checked below against the emulator's clock, which tests may move.
-        claims = jwt.decode(token, jwt.PyJWK(pool.access_key.public_jwk).key, algorithms=["RS256"],
+        claims = jwt.decode(token, pool.access_key.public_key, algorithms=["RS256"],
                             options={"verify_exp": False, "verify_aud": False, "verify_iat": False,
                                      "verify_nbf": False})
     except jwt.PyJWTError:
