@@ -5,9 +5,11 @@ import os
 
 from chalice import Chalice
 
+from chalicelib.api import auth_routes
 from chalicelib.triggers import TRIGGERS
 
 app = Chalice(app_name="cogworks")
+app.register_blueprint(auth_routes.bp)
 
 for trigger in TRIGGERS.values():
     app.register_blueprint(trigger.bp)

@@ -1,0 +1,1 @@
+"""Business logic behind the HTTP API: no chalice imports, clients passed in."""

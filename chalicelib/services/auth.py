@@ -1,0 +1,200 @@
+"""The auth API's use cases over Cognito, and the rule that none of them tells a caller whether a user exists.
+
+Cognito's PreventUserExistenceErrors=ENABLED hides existence in most public operations
+(https://docs.aws.amazon.com/cognito/latest/developerguide/cognito-user-pool-managing-errors.html), but a
+client may be LEGACY (the API default), and even ENABLED still answers UsernameExistsException on SignUp.
+So this service hides it itself, whatever the client setting:
+
+- sign-up of a taken username answers as a new sign-up does: ``userConfirmed: false`` and a code delivery
+  masked from the submitted attributes, the way Cognito masks it;
+- sign-in, challenge and refresh turn UserNotFoundException into "Incorrect username or password."
+  (done for every operation by :func:`chalicelib.services.errors.from_client_error`);
+- resend and forgot-password always answer the same generic delivery, swallowing the errors that depend on
+  the user (unknown, disabled, already confirmed, nowhere to send);
+- confirm and confirm-forgot-password answer CodeMismatchException for an unknown (or, on reset, disabled)
+  user, as a wrong code would.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+from typing import Any, Final
+
+from chalicelib.observability import logger
+from chalicelib.services.cognito import CognitoIdp, UserContext
+from chalicelib.services.errors import CognitoError, InternalError
+
+CODE_MISMATCH_MESSAGE: Final = "Invalid verification code provided, please try again."
+# Errors of ResendConfirmationCode / ForgotPassword that depend on the user, not on the request.
+_USER_DEPENDENT: Final = frozenset({"UserNotFoundException", "NotAuthorizedException", "InvalidParameterException"})
+_MEDIUM: Final = {"email": "EMAIL", "phone_number": "SMS"}
+
+
+@dataclass(frozen=True)
+class CodeDelivery:
+    """Where a code went (Cognito's CodeDeliveryDetails); all None when the API does not say."""
+
+    destination: str | None = None
+    delivery_medium: str | None = None
+    attribute_name: str | None = None
+
+    @classmethod
+    def from_cognito(cls, details: Mapping[str, Any] | None) -> CodeDelivery | None:
+        if not details:
+            return None
+        return cls(destination=details.get("Destination"), delivery_medium=details.get("DeliveryMedium"),
+                   attribute_name=details.get("AttributeName"))
+
+
+GENERIC_DELIVERY: Final = CodeDelivery()
+
+
+@dataclass(frozen=True)
+class SignUpResult:
+    user_confirmed: bool
+    code_delivery: CodeDelivery | None
+
+
+@dataclass(frozen=True)
+class Tokens:
+    id_token: str
+    access_token: str
+    expires_in: int
+    refresh_token: str | None = None
+
+
+@dataclass(frozen=True)
+class Challenge:
+    name: str
+    session: str
+    parameters: dict[str, str] = field(default_factory=dict)
+
+
+@dataclass(frozen=True)
+class Profile:
+    username: str
+    sub: str
+    attributes: dict[str, str]
+    groups: list[str]
+
+
+def mask(attribute: str, value: str) -> str:
+    """Cognito's masked Destination: ``j***@e***`` for an email, ``+*******0123`` for a phone number."""
+    if attribute == "email" and "@" in value:
+        local, domain = value.split("@", 1)
+        return f"{local[:1]}***@{domain[:1]}***"
+    return "+" + "*" * max(len(value) - 5, 0) + value[-4:]
+
+
+def simulated_delivery(attributes: Mapping[str, str]) -> CodeDelivery | None:
+    """The delivery a new sign-up with these attributes would report: email first, then phone."""
+    for attribute, medium in _MEDIUM.items():
+        value = attributes.get(attribute)
+        if value:
+            return CodeDelivery(destination=mask(attribute, value), delivery_medium=medium,
+                                attribute_name=attribute)
+    return None
+
+
+class AuthService:
+    def __init__(self, idp: CognitoIdp) -> None:
+        self._idp = idp
+
+    # ------------------------------------------------------------ sign-up
+
+    def sign_up(self, username: str, password: str, attributes: Mapping[str, str],
+                context: UserContext) -> SignUpResult:
+        try:
+            result = self._idp.sign_up(username, password, attributes, context)
+        except CognitoError as err:
+            if err.source_code != "UsernameExistsException":
+                raise
+            logger.info("sign-up of a taken username answered as a new one")
+            return SignUpResult(user_confirmed=False, code_delivery=simulated_delivery(attributes))
+        return SignUpResult(user_confirmed=bool(result.get("UserConfirmed")),
+                            code_delivery=CodeDelivery.from_cognito(result.get("CodeDeliveryDetails")))
+
+    def confirm_sign_up(self, username: str, code: str, context: UserContext) -> None:
+        try:
+            self._idp.confirm_sign_up(username, code, context)
+        except CognitoError as err:
+            if err.source_code == "UserNotFoundException":
+                raise CognitoError("CodeMismatchException", CODE_MISMATCH_MESSAGE) from None
+            raise
+
+    def resend_code(self, username: str, context: UserContext) -> CodeDelivery:
+        self._quietly("resend", lambda: self._idp.resend_confirmation_code(username, context))
+        return GENERIC_DELIVERY
+
+    # ------------------------------------------------------------ sign-in
+
+    def sign_in(self, username: str, password: str, context: UserContext) -> Tokens | Challenge:
+        return self._outcome(self._idp.initiate_password_auth(username, password, context))
+
+    def respond(self, username: str, challenge: str, session: str, responses: Mapping[str, str],
+                context: UserContext) -> Tokens | Challenge:
+        return self._outcome(self._idp.respond_to_auth_challenge(username, challenge, session, responses, context))
+
+    def refresh(self, refresh_token: str, username: str | None, context: UserContext) -> Tokens:
+        outcome = self._outcome(self._idp.refresh(refresh_token, username, context))
+        if not isinstance(outcome, Tokens):
+            logger.error("refresh answered a challenge")
+            raise InternalError()
+        return outcome
+
+    # ------------------------------------------------------------ signed-in user
+
+    def sign_out(self, access_token: str) -> None:
+        self._idp.global_sign_out(access_token)
+
+    def profile(self, access_token: str, claims: Mapping[str, Any]) -> Profile:
+        """GetUser (which also refuses a revoked token) plus the groups of the verified access token:
+        GetUser does not list groups, and AdminListGroupsForUser would need IAM rights on the pool."""
+        user = self._idp.get_user(access_token)
+        attributes = {str(a["Name"]): str(a.get("Value", "")) for a in user.get("UserAttributes") or []}
+        groups = claims.get("cognito:groups")
+        return Profile(username=str(user.get("Username", "")), sub=attributes.get("sub") or str(claims.get("sub", "")),
+                       attributes=attributes,
+                       groups=[g for g in groups if isinstance(g, str)] if isinstance(groups, list) else [])
+
+    def change_password(self, access_token: str, previous: str, proposed: str) -> None:
+        self._idp.change_password(access_token, previous, proposed)
+
+    # ------------------------------------------------------------ password reset
+
+    def forgot_password(self, username: str, context: UserContext) -> CodeDelivery:
+        self._quietly("forgot-password", lambda: self._idp.forgot_password(username, context))
+        return GENERIC_DELIVERY
+
+    def confirm_forgot_password(self, username: str, code: str, password: str, context: UserContext) -> None:
+        try:
+            self._idp.confirm_forgot_password(username, code, password, context)
+        except CognitoError as err:
+            if err.source_code in ("UserNotFoundException", "NotAuthorizedException"):
+                raise CognitoError("CodeMismatchException", CODE_MISMATCH_MESSAGE) from None
+            raise
+
+    # ------------------------------------------------------------ plumbing
+
+    @staticmethod
+    def _quietly(what: str, call: Any) -> None:
+        try:
+            call()
+        except CognitoError as err:
+            if err.source_code not in _USER_DEPENDENT:
+                raise
+            logger.info(f"{what}: user-dependent error hidden", extra={"code": err.source_code})
+
+    @staticmethod
+    def _outcome(result: Mapping[str, Any]) -> Tokens | Challenge:
+        tokens = result.get("AuthenticationResult")
+        if tokens:
+            return Tokens(id_token=tokens["IdToken"], access_token=tokens["AccessToken"],
+                          expires_in=int(tokens.get("ExpiresIn") or 0), refresh_token=tokens.get("RefreshToken"))
+        name, session = result.get("ChallengeName"), result.get("Session")
+        if not name or not session:
+            logger.error("cognito answered neither tokens nor a challenge")
+            raise InternalError()
+        parameters = {str(k): str(v) for k, v in (result.get("ChallengeParameters") or {}).items()}
+        return Challenge(name=name, session=session, parameters=parameters)

@@ -1,0 +1,79 @@
+"""Helpers for tests that drive the running local stack (the fixtures live in tests/conftest.py)."""
+
+from __future__ import annotations
+
+import socket
+import uuid
+from dataclasses import dataclass
+from typing import Any
+
+import boto3
+import requests
+from botocore.config import Config
+
+
+def free_port() -> int:
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return sock.getsockname()[1]
+
+
+@dataclass
+class RunningStack:
+    base_url: str
+    moto_url: str
+    config: dict[str, Any]
+    app: Any
+
+    @property
+    def idp_url(self) -> str:
+        return f"{self.base_url}/cognito-idp"
+
+    def client(self, service: str = "cognito-idp") -> Any:
+        endpoint = self.idp_url if service == "cognito-idp" else self.moto_url
+        return boto3.client(service, endpoint_url=endpoint, region_name="us-east-1",
+                            aws_access_key_id="testing", aws_secret_access_key="testing",
+                            config=Config(retries={"max_attempts": 1}))
+
+    def outbox(self) -> list[dict[str, Any]]:
+        return requests.get(f"{self.base_url}/local/outbox", timeout=10).json()
+
+    def latest_code(self, to: str) -> str:
+        for message in self.outbox():
+            if message["to"] == to and message.get("code"):
+                return message["code"]
+        raise AssertionError(f"no code sent to {to}")
+
+    def invocations(self) -> list[dict[str, Any]]:
+        return requests.get(f"{self.base_url}/local/invocations", timeout=10).json()
+
+
+
+
+
+
+
+
+def unique(prefix: str = "user") -> str:
+    return f"{prefix}-{uuid.uuid4().hex[:10]}"
+
+
+TRIGGER_ARN = "arn:aws:lambda:us-east-1:123456789012:function:cogworks-local-{}"
+ALL_TRIGGERS = {
+    "PreSignUp": "pre_sign_up", "CustomMessage": "custom_message", "PostConfirmation": "post_confirmation",
+    "PreAuthentication": "pre_authentication", "PostAuthentication": "post_authentication",
+    "DefineAuthChallenge": "define_auth_challenge", "CreateAuthChallenge": "create_auth_challenge",
+    "VerifyAuthChallengeResponse": "verify_auth_challenge_response", "UserMigration": "user_migration",
+}
+
+
+
+
+PASSWORD = "Correct-Horse-9"
+
+
+
+
+def error_of(exc_info: Any) -> tuple[str, str]:
+    err = exc_info.value.response["Error"]
+    return err["Code"], err["Message"]

@@ -1,0 +1,155 @@
+"""The auth API through chalice.test.Client, against the running local stack (tests/e2e/conftest.py).
+
+The API under test is a small Chalice app built here from a fresh auth blueprint, so these tests do not depend
+on app.py registering it. Its environment is the one the local stack exports after seeding (USER_POOL_ID,
+USER_POOL_CLIENT_ID, COGNITO_ISSUER, AWS_ENDPOINT_URL_COGNITO_IDENTITY_PROVIDER); `use_pool` points it at
+another pool and client for one test.
+"""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Callable, Iterator
+from dataclasses import dataclass
+from typing import Any
+
+import pytest
+from chalice import Chalice
+from chalice.test import Client
+
+import emulator
+from chalicelib.api import auth_routes
+from tests.conftest import ROOT
+from tests.helpers import PASSWORD, unique
+
+JSON = {"Content-Type": "application/json"}
+
+
+@dataclass
+class Reply:
+    status: int
+    body: bytes
+    headers: dict[str, Any]
+
+    @property
+    def json(self) -> Any:
+        return json.loads(self.body)
+
+    @property
+    def error(self) -> tuple[str, str]:
+        detail = self.json["error"]
+        return detail["code"], detail["message"]
+
+    def cookies(self) -> list[str]:
+        value = self.headers.get("Set-Cookie") or []
+        return [value] if isinstance(value, str) else list(value)
+
+
+class Api:
+    """JSON calls to the auth API; every answer is checked to be JSON with no-store caching."""
+
+    def __init__(self, client: Client) -> None:
+        self.client = client
+
+    def call(self, method: str, path: str, body: Any = None, *, headers: dict[str, str] | None = None,
+             raw: bytes | None = None) -> Reply:
+        all_headers = {**JSON, **(headers or {})} if raw is None and body is not None else dict(headers or {})
+        payload = raw if raw is not None else (json.dumps(body).encode() if body is not None else b"")
+        response = self.client.http.request(method, path, headers=all_headers, body=payload)
+        reply = Reply(response.status_code, response.body, dict(response.headers))
+        assert reply.headers.get("Content-Type") == "application/json", reply
+        json.loads(reply.body)
+        return reply
+
+    def post(self, path: str, body: Any = None, **kwargs: Any) -> Reply:
+        return self.call("POST", path, body, **kwargs)
+
+    def get(self, path: str, **kwargs: Any) -> Reply:
+        return self.call("GET", path, **kwargs)
+
+    def bearer(self, token: str) -> dict[str, str]:
+        return {"Authorization": f"Bearer {token}"}
+
+
+@pytest.fixture(scope="session")
+def api_app(stack: Any) -> Chalice:
+    app = Chalice(app_name="auth-api-under-test")
+    app.register_blueprint(auth_routes.make_blueprint())
+    return app
+
+
+@pytest.fixture(scope="session")
+def api(api_app: Chalice) -> Api:
+    return Api(Client(api_app, stage_name="local", project_dir=str(ROOT)))
+
+
+@pytest.fixture()
+def use_pool(stack: Any, monkeypatch: pytest.MonkeyPatch) -> Callable[..., None]:
+    """Point the API at another pool and app client (and client secret) for this test."""
+
+    def _use(pool_id: str, client_id: str, secret: str | None = None) -> None:
+        monkeypatch.setenv("USER_POOL_ID", pool_id)
+        monkeypatch.setenv("USER_POOL_CLIENT_ID", client_id)
+        monkeypatch.setenv("COGNITO_ISSUER", emulator.EMULATOR.issuer(pool_id))
+        if secret:
+            monkeypatch.setenv("USER_POOL_CLIENT_SECRET", secret)
+        else:
+            monkeypatch.delenv("USER_POOL_CLIENT_SECRET", raising=False)
+
+    return _use
+
+
+def new_user() -> tuple[str, str]:
+    username = unique()
+    return username, f"{username}@example.com"
+
+
+def sign_up(api: Api, username: str, email: str, password: str = PASSWORD) -> Reply:
+    return api.post("/auth/sign-up", {"username": username, "password": password, "attributes": {"email": email}})
+
+
+def register(api: Api, stack: Any, password: str = PASSWORD) -> dict[str, str]:
+    """A confirmed user of the pool the API talks to, through the API's own sign-up and confirm."""
+    username, email = new_user()
+    assert sign_up(api, username, email, password).status == 200
+    confirmed = api.post("/auth/confirm", {"username": username, "code": stack.latest_code(email)})
+    assert confirmed.status == 200, confirmed
+    return {"username": username, "email": email, "password": password}
+
+
+def sign_in(api: Api, user: dict[str, str], **kwargs: Any) -> Reply:
+    return api.post("/auth/sign-in", {"username": user["username"], "password": user["password"]}, **kwargs)
+
+
+@pytest.fixture()
+def user(api: Api, stack: Any) -> dict[str, str]:
+    return register(api, stack)
+
+
+@pytest.fixture()
+def tokens(api: Api, user: dict[str, str]) -> dict[str, Any]:
+    reply = sign_in(api, user)
+    assert reply.status == 200, reply
+    return reply.json
+
+
+@pytest.fixture()
+def isolated_pool(make_pool: Callable[..., tuple[str, str]],
+                  use_pool: Callable[..., None]) -> Iterator[tuple[str, str]]:
+    """A fresh pool and client (PreventUserExistenceErrors as the seeded client: ENABLED) the API talks to."""
+    pool_id, client_id = make_pool(client={"PreventUserExistenceErrors": "ENABLED"})
+    use_pool(pool_id, client_id)
+    yield pool_id, client_id
+
+
+def gateway_event(path: str, body: Any, headers: dict[str, str], *, stage: str = "api",
+                  source_ip: str = "203.0.113.7") -> dict[str, Any]:
+    """The event API Gateway sends for a request to https://<id>.execute-api.<region>.amazonaws.com/<stage><path>."""
+    return {
+        "resource": path, "path": path, "httpMethod": "POST",
+        "headers": {k.lower(): v for k, v in headers.items()},
+        "multiValueQueryStringParameters": None, "pathParameters": None, "stageVariables": None,
+        "requestContext": {"resourcePath": path, "httpMethod": "POST", "path": f"/{stage}{path}", "stage": stage,
+                           "identity": {"sourceIp": source_ip}},
+        "body": json.dumps(body), "isBase64Encoded": False,
+    }
