@@ -59,12 +59,13 @@ def after_first_factor(ctx: Context, pool: UserPool, client: AppClient, user: Us
                        client_metadata: dict[str, Any] | None,
                        source: str = "TokenGeneration_Authentication") -> dict[str, Any]:
     """MFA if the user or pool requires it, else tokens."""
-    if user.totp_verified and (pool.mfa_configuration == "ON" or user.preferred_mfa == "SOFTWARE_TOKEN_MFA"):
-        if pool.config.get("SoftwareTokenMfaConfiguration", {}).get("Enabled", True):
-            session = new_session(ctx, pool, client, user.username, flow, "SOFTWARE_TOKEN_MFA",
-                                  private_parameters={"source": source})
-            return challenge(session, "SOFTWARE_TOKEN_MFA",
-                             {"USER_ID_FOR_SRP": user.username, "FRIENDLY_DEVICE_NAME": "TOTP device"})
+    wants_totp = pool.mfa_configuration == "ON" or user.preferred_mfa == "SOFTWARE_TOKEN_MFA"
+    totp_enabled = pool.config.get("SoftwareTokenMfaConfiguration", {}).get("Enabled", True)
+    if user.totp_verified and wants_totp and totp_enabled:
+        session = new_session(ctx, pool, client, user.username, flow, "SOFTWARE_TOKEN_MFA",
+                              private_parameters={"source": source})
+        return challenge(session, "SOFTWARE_TOKEN_MFA",
+                         {"USER_ID_FOR_SRP": user.username, "FRIENDLY_DEVICE_NAME": "TOTP device"})
     if pool.mfa_configuration == "ON" and not user.totp_verified:
         session = new_session(ctx, pool, client, user.username, flow, "MFA_SETUP",
                               private_parameters={"source": source})
@@ -90,10 +91,18 @@ def issue_tokens(ctx: Context, pool: UserPool, client: AppClient, user: User, *,
         result["RefreshToken"] = tokens.new_refresh_token(ctx.store, pool, client, user, origin_jti=origin_jti,
                                                           auth_time=auth_time, now=ctx.now())
     if post_authentication:
+        request: dict[str, Any] = {"userAttributes": user.trigger_attributes(), "newDeviceUsed": False}
         ctx.triggers.run(pool, "PostAuthentication", "PostAuthentication_Authentication", user.username,
-                         {"userAttributes": user.trigger_attributes(), "newDeviceUsed": False,
-                          "clientMetadata": client_metadata or {}}, client_id=client.client_id)
+                         with_client_metadata(request, client_metadata), client_id=client.client_id)
     return result
+
+
+def with_client_metadata(request: dict[str, Any], client_metadata: dict[str, Any] | None) -> dict[str, Any]:
+    """Only (Admin)RespondToAuthChallenge passes ClientMetadata to these triggers; without any, Cognito's
+    events carry no `clientMetadata` key (the AWS PreTokenGeneration example and the powertools samples)."""
+    if client_metadata:
+        request["clientMetadata"] = client_metadata
+    return request
 
 
 class RefreshSeed:
@@ -114,11 +123,11 @@ def run_pre_token_generation(ctx: Context, pool: UserPool, client: AppClient, us
             "iamRolesToOverride": list(token_ctx.id_claims.get("cognito:roles") or []),
             "preferredRole": token_ctx.id_claims.get("cognito:preferred_role"),
         },
-        "clientMetadata": client_metadata or {},
     }
     if version != "V1_0":
         request["scopes"] = token_ctx.access_claims["scope"].split()
-    response = ctx.triggers.run(pool, "PreTokenGeneration", source, user.username, request,
+    response = ctx.triggers.run(pool, "PreTokenGeneration", source, user.username,
+                                with_client_metadata(request, client_metadata),
                                 client_id=client.client_id, version="1" if version == "V1_0" else "2")
     if not response:
         return

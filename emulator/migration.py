@@ -16,7 +16,9 @@ from emulator.state import USER_STATUS_CONFIRMED, USER_STATUS_RESET_REQUIRED, Ap
 def migrate(ctx: Context, pool: UserPool, client: AppClient, username: str, *, source: str,
             password: str | None = None, validation_data: dict[str, Any] | None = None,
             client_metadata: dict[str, Any] | None = None) -> User | None:
-    request: dict[str, Any] = {"validationData": validation_data or {}, "clientMetadata": client_metadata or {}}
+    request: dict[str, Any] = {"validationData": validation_data or {}}
+    if client_metadata:
+        request["clientMetadata"] = client_metadata
     if password is not None:
         request["password"] = password
     response = ctx.triggers.run(pool, "UserMigration", source, username, request, client_id=client.client_id)

@@ -55,8 +55,8 @@ class LambdaFunctionError(Exception):
     """The function raised: Lambda reports FunctionError with this errorMessage."""
 
 
-class FunctionNotFound(Exception):
-    pass
+class FunctionNotFoundError(Exception):
+    """No function of the app answers to the configured name: Lambda's ResourceNotFoundException."""
 
 
 class TriggerInvoker(Protocol):
@@ -85,7 +85,7 @@ class ChaliceInvoker:
         for known in handlers:
             if name.endswith("-" + known):
                 return known, handlers[known]
-        raise FunctionNotFound(name)
+        raise FunctionNotFoundError(name)
 
     def invoke(self, function_name: str, event: dict[str, Any]) -> Any:
         from chalice.local import LambdaContext
@@ -164,7 +164,7 @@ class Triggers:
         entry: dict[str, Any] = {"id": str(uuid.uuid4()), "trigger": trigger, "function": ref, "event": sent}
         try:
             result = self.invoker.invoke(ref, event)
-        except FunctionNotFound:
+        except FunctionNotFoundError:
             entry["error"] = "ResourceNotFoundException"
             self.log.add(entry)
             raise UnexpectedLambdaException(

@@ -2,7 +2,13 @@
 
 from __future__ import annotations
 
-from emulator.challenges import custom_challenge, mfa_setup, new_password_required, password_verifier, software_token_mfa
+from emulator.challenges import (
+    custom_challenge,
+    mfa_setup,
+    new_password_required,
+    password_verifier,
+    software_token_mfa,
+)
 from emulator.challenges.base import Responder
 
 RESPONDERS: dict[str, Responder] = {

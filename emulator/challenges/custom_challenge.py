@@ -8,7 +8,7 @@ from emulator import auth
 from emulator.challenges.base import ChallengeAnswer
 from emulator.context import Context
 from emulator.errors import InvalidLambdaResponseException
-from emulator.flows.custom_auth import CustomState, advance
+from emulator.flows.custom_auth import CustomState, advance, not_configured
 
 
 def respond(ctx: Context, answer: ChallengeAnswer) -> dict[str, Any]:
@@ -23,7 +23,7 @@ def respond(ctx: Context, answer: ChallengeAnswer) -> dict[str, Any]:
     verdict = ctx.triggers.run(pool, "VerifyAuthChallengeResponse", "VerifyAuthChallengeResponse_Authentication",
                                session.username, request, client_id=client.client_id)
     if verdict is None:
-        raise InvalidLambdaResponseException("VerifyAuthChallengeResponse is not configured for this user pool.")
+        raise not_configured()
     correct = verdict.get("answerCorrect")
     if not isinstance(correct, bool):
         raise InvalidLambdaResponseException("Unrecognizable lambda output")

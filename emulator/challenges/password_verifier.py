@@ -8,10 +8,9 @@ from emulator import auth, srp, users
 from emulator.challenges.base import ChallengeAnswer
 from emulator.context import Context
 from emulator.errors import NotAuthorizedException
-from emulator.flows.base import check_can_sign_in, password_failed, unknown_user
+from emulator.flows.base import AuthRequest, check_can_sign_in, password_failed, unknown_user
 from emulator.flows.custom_auth import CustomState, advance
 from emulator.flows.user_password_auth import new_password_required
-from emulator.flows.base import AuthRequest
 from emulator.state import USER_STATUS_FORCE_CHANGE_PASSWORD
 
 
@@ -26,12 +25,13 @@ def respond(ctx: Context, answer: ChallengeAnswer) -> dict[str, Any]:
     users.check_secret_hash(client, username, answer.responses.get("SECRET_HASH"))
     session = take_verifier_session(ctx, client, answer.session, secret_block)
     user = pool.users.get(session.username)
+    # Checked for simulated (unknown) users too, so the answer takes as long as for a real one.
+    proven = srp.timestamp_is_fresh(timestamp, ctx.now()) and session.srp.claim_is_valid(
+        srp.pool_name(pool.pool_id), session.username, secret_block, timestamp, signature)
     if user is None:
         raise unknown_user(pool, client) if session.flow != "CUSTOM_AUTH" else NotAuthorizedException()
     with ctx.store.lock:
         users.check_lockout(user, ctx.now())
-    proven = srp.timestamp_is_fresh(timestamp, ctx.now()) and session.srp.claim_is_valid(
-        srp.pool_name(pool.pool_id), session.username, secret_block, timestamp, signature)
     if session.flow == "CUSTOM_AUTH":
         if not proven:
             password_failed(ctx, user)

@@ -8,10 +8,20 @@ from typing import Any
 
 from emulator import auth, users
 from emulator.context import Context
-from emulator.errors import InvalidLambdaResponseException, NotAuthorizedException, UserNotFoundException
+from emulator.errors import (
+    InvalidLambdaResponseException,
+    InvalidParameterException,
+    NotAuthorizedException,
+    UserNotFoundException,
+)
 from emulator.flows.base import AuthRequest, Flow, check_can_sign_in, pre_authentication
 from emulator.flows.user_srp_auth import start_password_verifier, verifier_parameters
 from emulator.state import AppClient, User, UserPool
+
+
+def not_configured() -> InvalidParameterException:
+    """CUSTOM_AUTH needs DefineAuthChallenge, and Create/Verify once a custom challenge is chosen."""
+    return InvalidParameterException("Custom auth lambda trigger is not configured for the user pool.")
 
 
 class CustomAuth(Flow):
@@ -22,6 +32,8 @@ class CustomAuth(Flow):
         ctx, pool, client = self.ctx, request.pool, request.client
         username = request.require("USERNAME")
         users.check_secret_hash(client, username, request.parameters.get("SECRET_HASH"))
+        if not ctx.triggers.configured(pool, "DefineAuthChallenge"):
+            raise not_configured()
         user = pool.find_user(username)
         if user is None and not client.prevent_user_existence_errors:
             raise UserNotFoundException("User does not exist.")
@@ -49,7 +61,7 @@ class CustomState:
     def base_request(self, client_metadata: dict[str, Any] | None) -> dict[str, Any]:
         request: dict[str, Any] = {"userAttributes": self.user.trigger_attributes() if self.user else {},
                                    "session": [dict(entry) for entry in self.session]}
-        if client_metadata is not None:
+        if client_metadata:
             request["clientMetadata"] = client_metadata
         if self.client.prevent_user_existence_errors:
             request["userNotFound"] = self.user_not_found
@@ -62,15 +74,15 @@ def advance(ctx: Context, state: CustomState, client_metadata: dict[str, Any] | 
     decision = ctx.triggers.run(state.pool, "DefineAuthChallenge", "DefineAuthChallenge_Authentication", name,
                                 state.base_request(client_metadata), client_id=state.client.client_id)
     if decision is None:
-        raise InvalidLambdaResponseException("DefineAuthChallenge is not configured for this user pool.")
+        raise not_configured()
+    if decision.get("failAuthentication") is True:
+        raise NotAuthorizedException("Incorrect username or password.")
     if decision.get("issueTokens") is True:
         if state.user is None:
             raise NotAuthorizedException("Incorrect username or password.")
         check_can_sign_in(state.user, state.client)
         return auth.after_first_factor(ctx, state.pool, state.client, state.user, flow="CUSTOM_AUTH",
                                        client_metadata=client_metadata)
-    if decision.get("failAuthentication") is True:
-        raise NotAuthorizedException("Incorrect username or password.")
     challenge_name = decision.get("challengeName")
     if challenge_name == "PASSWORD_VERIFIER" and state.srp_a:
         session = start_password_verifier(ctx, state.pool, state.client, state.user, state.username, state.srp_a,
@@ -89,7 +101,7 @@ def create_custom_challenge(ctx: Context, state: CustomState, client_metadata: d
     created = ctx.triggers.run(state.pool, "CreateAuthChallenge", "CreateAuthChallenge_Authentication", name,
                                request, client_id=state.client.client_id)
     if created is None:
-        raise InvalidLambdaResponseException("CreateAuthChallenge is not configured for this user pool.")
+        raise not_configured()
     public = created.get("publicChallengeParameters") or {}
     private = created.get("privateChallengeParameters") or {}
     if not isinstance(public, dict) or not isinstance(private, dict):

@@ -21,8 +21,10 @@ class RefreshTokenAuth(Flow):
         ctx, pool, client = self.ctx, request.pool, request.client
         token = request.require("REFRESH_TOKEN")
         record = ctx.store.refresh_tokens.get(token)
-        if record is None or record.client_id != client.client_id or record.revoked:
+        if record is None or record.client_id != client.client_id:
             raise NotAuthorizedException("Invalid Refresh Token")
+        if record.revoked:
+            raise NotAuthorizedException("Refresh Token has been revoked")
         if record.expires_at <= ctx.now():
             raise NotAuthorizedException("Refresh Token has expired")
         user = pool.users.get(record.username)

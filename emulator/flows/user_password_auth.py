@@ -6,7 +6,8 @@ from __future__ import annotations
 import json
 from typing import Any
 
-from emulator import auth, users
+from emulator import auth, srp, users
+from emulator.errors import NotAuthorizedException
 from emulator.flows.base import (
     AuthRequest,
     Flow,
@@ -15,9 +16,8 @@ from emulator.flows.base import (
     pre_authentication,
     unknown_user,
 )
-from emulator.errors import NotAuthorizedException
 from emulator.migration import migrate
-from emulator.state import USER_STATUS_FORCE_CHANGE_PASSWORD, User
+from emulator.state import USER_STATUS_FORCE_CHANGE_PASSWORD, User, UserPool
 
 
 class UserPasswordAuth(Flow):
@@ -34,6 +34,7 @@ class UserPasswordAuth(Flow):
             user = migrate(ctx, pool, client, username, source="UserMigration_Authentication",
                            password=password, validation_data=request.client_metadata)
             if user is None:
+                simulated_password_check(pool, username, password)
                 raise unknown_user(pool, client)
         pre_authentication(ctx, request, user)
         with ctx.store.lock:
@@ -56,6 +57,11 @@ class AdminUserPasswordAuth(UserPasswordAuth):
 
 class AdminNoSrpAuth(AdminUserPasswordAuth):
     AUTH_FLOW = "ADMIN_NO_SRP_AUTH"
+
+
+def simulated_password_check(pool: UserPool, username: str, password: str) -> None:
+    """The work of a real password check, for a user who does not exist: the same time either way."""
+    srp.password_matches(srp.pool_name(pool.pool_id), username, password, srp.new_salt(), "")
 
 
 def new_password_required(ctx: Any, request: AuthRequest, user: User) -> dict[str, Any]:

@@ -43,7 +43,9 @@ def simulated_identity(pool: UserPool, username: str) -> tuple[str, str, str]:
     """(user id, salt, verifier) for a user who does not exist, the same every time for this name."""
     seed = hmac.new(pool.simulation_secret, username.encode(), hashlib.sha256).digest()
     user_id = str(uuid.UUID(bytes=seed[:16]))
-    salt = "8" + seed[16:31].hex()[1:]
+    salt = seed[16:].hex()
+    if salt[0] == "0":  # real salts (srp.new_salt) are 32 hex digits without a leading zero
+        salt = "1" + salt[1:]
     fake_verifier = format(srp._powmod(srp.G, int.from_bytes(seed, "big"), srp.N), "x")
     return user_id, salt, fake_verifier
 
