@@ -35,6 +35,7 @@ class OneTimeCode:
     salt: str
     expires_at: float
     attribute: str = ""
+    wrong_attempts: int = 0
 
 
 @dataclass

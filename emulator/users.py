@@ -24,6 +24,7 @@ SIGN_UP_CODE_TTL = 24 * 3600
 FORGOT_PASSWORD_CODE_TTL = 3600
 ATTRIBUTE_CODE_TTL = 24 * 3600
 LOCKOUT_THRESHOLD = 5
+MAX_CODE_ATTEMPTS = 5
 LOCKOUT_MAX_SECONDS = 15 * 60
 LOCKOUT_RESET_SECONDS = 15 * 60
 CODE_PLACEHOLDER = "{####}"
@@ -84,9 +85,16 @@ def make_code(code: str, ttl: float, now: float, attribute: str = "") -> OneTime
 
 
 def code_matches(stored: OneTimeCode | None, code: Any) -> bool:
+    """Constant-time check of a sent code; after MAX_CODE_ATTEMPTS wrong guesses the code is spent, so a
+    6-digit code cannot be brute-forced (callers hold the store lock)."""
     if stored is None or not isinstance(code, str):
         return False
-    return hmac.compare_digest(stored.digest, hash_code(code, stored.salt))
+    if hmac.compare_digest(stored.digest, hash_code(code, stored.salt)):
+        return True
+    stored.wrong_attempts += 1
+    if stored.wrong_attempts >= MAX_CODE_ATTEMPTS:
+        stored.expires_at = 0.0
+    return False
 
 
 def temporary_password() -> str:
