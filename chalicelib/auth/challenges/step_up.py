@@ -1,0 +1,63 @@
+"""The step-up flow of a signed-in user: the access token it presents stands for the first factor.
+
+The client (the auth API's ``POST /auth/passwordless/step-up``) answers the selection round with ClientMetadata
+``{"signInMethod": "<METHOD>", "stepUpToken": "<access token>"}``. The selection is right only if the token is
+a valid access token of this pool and app client (signature, expiry, ``token_use``, ``client_id``: offline, by
+:class:`chalicelib.auth.jwt_verifier.CognitoJwtVerifier`) whose ``username`` is the user signing in, and the
+method is one of the policy's second factors. Then one method round, and fresh tokens.
+
+The issuer is Cognito's (``https://cognito-idp.<region>.amazonaws.com/<pool id>``), or in stage local the
+local pool's (``COGWORKS_LOCAL_URL/cognito-idp/<pool id>``). Verifiers are cached per (issuer, client), so a
+warm Lambda fetches the JWKS once.
+"""
+
+from __future__ import annotations
+
+import os
+import threading
+from typing import TYPE_CHECKING, Final
+
+from chalicelib.auth.challenges import crypto
+from chalicelib.auth.challenges.base import User
+
+if TYPE_CHECKING:
+    from chalicelib.auth.jwt_verifier import CognitoJwtVerifier
+
+MAX_TOKEN_CHARS: Final = 8192
+_lock = threading.Lock()
+_verifiers: dict[tuple[str, str], CognitoJwtVerifier] = {}
+
+
+def issuer_for(pool_id: str, region: str) -> str:
+    local = os.environ.get("COGWORKS_LOCAL_URL")
+    if local and os.environ.get("COGWORKS_STAGE") == "local":
+        return f"{local.rstrip('/')}/cognito-idp/{pool_id}"
+    return f"https://cognito-idp.{region}.amazonaws.com/{pool_id}"
+
+
+def _verifier(issuer: str, client_id: str) -> CognitoJwtVerifier:
+    from chalicelib.auth.jwt_verifier import CognitoJwtVerifier
+
+    key = (issuer, client_id)
+    found = _verifiers.get(key)
+    if found is None:
+        with _lock:
+            found = _verifiers.get(key)
+            if found is None:
+                found = CognitoJwtVerifier(issuer=issuer, token_use="access", client_id=client_id)
+                _verifiers[key] = found
+    return found
+
+
+def token_proves(token: str, user: User, region: str) -> bool:
+    """Is ``token`` a valid access token of ``user`` for this pool and app client?"""
+    from chalicelib.auth.jwt_verifier import JwtError
+
+    if user.not_found or not token or len(token) > MAX_TOKEN_CHARS:
+        return False
+    try:
+        claims = _verifier(issuer_for(user.pool_id, region), user.client_id).verify(token)
+    except JwtError:
+        return False
+    username = claims.get("username")
+    return isinstance(username, str) and crypto.same(username, user.username)

@@ -1,0 +1,76 @@
+"""Helpers of the passwordless end-to-end tests (no tests here): a pool wired to the bundle's triggers with a
+user whose email and phone are verified, and the CUSTOM_AUTH calls a client makes (select a method, answer).
+"""
+
+from __future__ import annotations
+
+import json
+import secrets
+from collections.abc import Callable
+from typing import Any
+
+from tests.e2e.conftest import PASSWORD, unique
+
+POLICY_SCHEMA = [{"Name": "auth_policy", "AttributeDataType": "String", "Mutable": True,
+                  "StringAttributeConstraints": {"MinLength": "0", "MaxLength": "2048"}}]
+
+
+def phone_number() -> str:
+    return "+1555" + "".join(secrets.choice("0123456789") for _ in range(7))
+
+
+def passwordless_user(idp: Any, make_pool: Callable[..., tuple[str, str]], *, policy: dict[str, Any] | None = None,
+                      client: dict[str, Any] | None = None, verified: bool = True) -> dict[str, str]:
+    """A fresh pool (PreventUserExistenceErrors ENABLED) and a confirmed user with a verified email and phone."""
+    pool_id, client_id = make_pool(pool={"Schema": POLICY_SCHEMA},
+                                   client={"PreventUserExistenceErrors": "ENABLED", **(client or {})})
+    username = unique()
+    email, phone = f"{username}@example.com", phone_number()
+    attributes = [{"Name": "email", "Value": email}, {"Name": "phone_number", "Value": phone},
+                  {"Name": "email_verified", "Value": str(verified).lower()},
+                  {"Name": "phone_number_verified", "Value": str(verified).lower()}]
+    if policy is not None:
+        attributes.append({"Name": "custom:auth_policy", "Value": json.dumps(policy)})
+    idp.admin_create_user(UserPoolId=pool_id, Username=username, UserAttributes=attributes, MessageAction="SUPPRESS")
+    idp.admin_set_user_password(UserPoolId=pool_id, Username=username, Password=PASSWORD, Permanent=True)
+    return {"pool_id": pool_id, "client_id": client_id, "username": username, "email": email, "phone": phone,
+            "password": PASSWORD}
+
+
+def initiate(idp: Any, user: dict[str, str]) -> dict[str, Any]:
+    return idp.initiate_auth(ClientId=user["client_id"], AuthFlow="CUSTOM_AUTH",
+                             AuthParameters={"USERNAME": user["username"]})
+
+
+def respond(idp: Any, user: dict[str, str], session: str, answer: str,
+            metadata: dict[str, str] | None = None) -> dict[str, Any]:
+    args: dict[str, Any] = {"ClientId": user["client_id"], "ChallengeName": "CUSTOM_CHALLENGE", "Session": session,
+                            "ChallengeResponses": {"USERNAME": user["username"], "ANSWER": answer}}
+    if metadata:
+        args["ClientMetadata"] = metadata
+    return idp.respond_to_auth_challenge(**args)
+
+
+def choose(idp: Any, user: dict[str, str], method: str, started: dict[str, Any] | None = None,
+           **metadata: str) -> dict[str, Any]:
+    """Start a CUSTOM_AUTH sign-in (unless ``started``) and choose ``method`` in the selection round."""
+    started = started or initiate(idp, user)
+    assert started["ChallengeParameters"]["challenge"] == "PROVIDE_AUTH_PARAMETERS", started
+    return respond(idp, user, started["Session"], "__select__", {"signInMethod": method, **metadata})
+
+
+def message_to(stack: Any, to: str, *, after: set[str] | None = None) -> dict[str, Any]:
+    """The newest message sent to ``to`` (skipping the ids in ``after``)."""
+    for message in stack.outbox():
+        if message["to"] == to and message["id"] not in (after or set()):
+            return message
+    raise AssertionError(f"nothing sent to {to}")
+
+
+def sent_to(stack: Any, to: str) -> list[dict[str, Any]]:
+    return [m for m in stack.outbox() if m["to"] == to]
+
+
+def link_token(link: str) -> str:
+    assert "#" in link, link
+    return link.split("#", 1)[1]
