@@ -13,6 +13,11 @@ So this service hides it itself, whatever the client setting:
   the user (unknown, disabled, already confirmed, nowhere to send);
 - confirm and confirm-forgot-password answer CodeMismatchException for an unknown (or, on reset, disabled)
   user, as a wrong code would.
+
+Passwords (:class:`chalicelib.breach.guard.PasswordGuard`): a new password (sign-up, change, reset) is checked
+against the breach store and the selected password rules before Cognito sees it, for a known and an unknown
+user alike; a sign-in is checked only once Cognito has accepted the password, and a breached one under a
+blocking policy is refused with PasswordResetRequiredException, its tokens revoked, until a password reset.
 """
 
 from __future__ import annotations
@@ -21,9 +26,15 @@ from collections.abc import Mapping
 from dataclasses import dataclass, field
 from typing import Any, Final
 
+import jwt
+
+from chalicelib.breach.guard import PasswordGuard, reset_required_error
+from chalicelib.breach.policy import PASSWORD_CHANGE, SIGN_IN, SIGN_UP
+from chalicelib.breach.reset import RESET_REQUIRED_MESSAGE
 from chalicelib.observability import logger
+from chalicelib.risk.api import ApiRisk
 from chalicelib.services.cognito import CognitoIdp, UserContext
-from chalicelib.services.errors import CognitoError, InternalError
+from chalicelib.services.errors import INCORRECT_CREDENTIALS, ApiError, CognitoError, InternalError
 
 CODE_MISMATCH_MESSAGE: Final = "Invalid verification code provided, please try again."
 # Errors of ResendConfirmationCode / ForgotPassword that depend on the user, not on the request.
@@ -97,14 +108,36 @@ def simulated_delivery(attributes: Mapping[str, str]) -> CodeDelivery | None:
     return None
 
 
+def unverified_claims(token: str) -> dict[str, Any]:
+    """The claims of a token this process just received from Cognito or already verified at the edge."""
+    try:
+        claims = jwt.decode(token, options={"verify_signature": False})
+    except jwt.PyJWTError:
+        return {}
+    return claims if isinstance(claims, dict) else {}
+
+
+def _email_of(outcome: Tokens | Challenge) -> str | None:
+    email = unverified_claims(outcome.id_token).get("email") if isinstance(outcome, Tokens) else None
+    return email if isinstance(email, str) else None
+
+
+def _is_reset_refusal(err: CognitoError) -> bool:
+    """The PreAuthentication trigger's refusal of a user marked for a password reset."""
+    return err.source_code == "UserLambdaValidationException" and RESET_REQUIRED_MESSAGE in err.message
+
+
 class AuthService:
-    def __init__(self, idp: CognitoIdp) -> None:
+    def __init__(self, idp: CognitoIdp, guard: PasswordGuard | None = None, risk: ApiRisk | None = None) -> None:
         self._idp = idp
+        self._guard = guard or PasswordGuard(idp.config.user_pool_id)
+        self._risk = risk or ApiRisk(idp.config.user_pool_id, idp.config.client_id)
 
     # ------------------------------------------------------------ sign-up
 
     def sign_up(self, username: str, password: str, attributes: Mapping[str, str],
                 context: UserContext) -> SignUpResult:
+        self._guard.check_new_password(password, SIGN_UP, username=username, email=attributes.get("email"))
         try:
             result = self._idp.sign_up(username, password, attributes, context)
         except CognitoError as err:
@@ -112,6 +145,7 @@ class AuthService:
                 raise
             logger.info("sign-up of a taken username answered as a new one")
             return SignUpResult(user_confirmed=False, code_delivery=simulated_delivery(attributes))
+        self._risk.record("SignUp", username, context)
         return SignUpResult(user_confirmed=bool(result.get("UserConfirmed")),
                             code_delivery=CodeDelivery.from_cognito(result.get("CodeDeliveryDetails")))
 
@@ -129,8 +163,44 @@ class AuthService:
 
     # ------------------------------------------------------------ sign-in
 
-    def sign_in(self, username: str, password: str, context: UserContext) -> Tokens | Challenge:
-        return self._outcome(self._idp.initiate_password_auth(username, password, context))
+    def sign_in(self, username: str, password: str, context: UserContext,
+                device_id: str | None = None) -> Tokens | Challenge:
+        attempt = self._risk.begin(username, context, device_id)
+        try:
+            outcome = self._outcome(self._idp.initiate_password_auth(username, password, context))
+        except CognitoError as err:
+            self._risk.failed(attempt, err)
+            if not _is_reset_refusal(err):
+                raise
+            # A marked user: say why only to a caller who holds a breached password (Cognito refused before
+            # checking the password, so this is as far as the API can tell without telling everyone).
+            if self._guard.breached(password, SIGN_IN):
+                raise reset_required_error() from None
+            raise CognitoError("NotAuthorizedException", INCORRECT_CREDENTIALS, source_code=err.source_code) from None
+        breached = self._guard.breached(password, SIGN_IN)
+        self._risk.passed(attempt, tokens=isinstance(outcome, Tokens), breached=breached,
+                          email=_email_of(outcome), revoke=lambda: self._revoke(outcome))
+        if breached:
+            self._block(username, outcome)
+        return outcome
+
+    def _revoke(self, outcome: Tokens | Challenge) -> None:
+        if isinstance(outcome, Tokens):
+            self._idp.global_sign_out(outcome.access_token)
+
+    def _block(self, username: str, outcome: Tokens | Challenge) -> None:
+        """Refuse a sign-in that proved a breached password: revoke what Cognito issued, mark the user."""
+        if isinstance(outcome, Tokens):
+            internal = str(unverified_claims(outcome.id_token).get("cognito:username") or username)
+            try:
+                self._idp.global_sign_out(outcome.access_token)
+            except ApiError:
+                logger.error("could not revoke the tokens of a blocked sign-in")
+        else:
+            internal = outcome.parameters.get("USER_ID_FOR_SRP") or username
+        self._guard.mark_reset_required(internal)
+        logger.info("sign-in blocked: breached password")
+        raise reset_required_error()
 
     def respond(self, username: str, challenge: str, session: str, responses: Mapping[str, str],
                 context: UserContext) -> Tokens | Challenge:
@@ -159,21 +229,29 @@ class AuthService:
                        groups=[g for g in groups if isinstance(g, str)] if isinstance(groups, list) else [])
 
     def change_password(self, access_token: str, previous: str, proposed: str) -> None:
+        username = unverified_claims(access_token).get("username")
+        self._guard.check_new_password(proposed, PASSWORD_CHANGE, username=str(username) if username else None)
         self._idp.change_password(access_token, previous, proposed)
+        self._risk.record("PasswordChange", str(username) if username else None, UserContext())
+        if username:
+            self._guard.clear_reset_required(str(username))
 
     # ------------------------------------------------------------ password reset
 
     def forgot_password(self, username: str, context: UserContext) -> CodeDelivery:
         self._quietly("forgot-password", lambda: self._idp.forgot_password(username, context))
+        self._risk.record("ForgotPassword", username, context)
         return GENERIC_DELIVERY
 
     def confirm_forgot_password(self, username: str, code: str, password: str, context: UserContext) -> None:
+        self._guard.check_new_password(password, PASSWORD_CHANGE, username=username)
         try:
             self._idp.confirm_forgot_password(username, code, password, context)
         except CognitoError as err:
             if err.source_code in ("UserNotFoundException", "NotAuthorizedException"):
                 raise CognitoError("CodeMismatchException", CODE_MISMATCH_MESSAGE) from None
             raise
+        self._guard.clear_reset_required(username)
 
     # ------------------------------------------------------------ plumbing
 

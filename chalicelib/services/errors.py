@@ -18,6 +18,7 @@ from botocore.exceptions import ClientError
 GENERIC_INTERNAL_MESSAGE: Final = "An internal error occurred. Please try again later."
 GENERIC_UPSTREAM_MESSAGE: Final = "The request could not be completed. Please try again later."
 INCORRECT_CREDENTIALS: Final = "Incorrect username or password."
+GENERIC_UNAVAILABLE_MESSAGE: Final = "The password could not be checked right now. Please try again later."
 
 # Cognito exception name -> HTTP status. The 502 codes are failures of a trigger or of message delivery:
 # their code is kept, their message (which names internals) is replaced by a generic one.
@@ -87,6 +88,17 @@ class InternalError(ApiError):
 
     def __init__(self, message: str = GENERIC_INTERNAL_MESSAGE) -> None:
         super().__init__(message)
+
+
+class ServiceUnavailableError(ApiError):
+    """A dependency the request cannot safely go without (the breach store, the online breach check) did not
+    answer in time: the request is refused (fail closed) and may be retried."""
+
+    STATUS_CODE = 503
+    CODE = "ServiceUnavailable"
+
+    def __init__(self, message: str = GENERIC_UNAVAILABLE_MESSAGE) -> None:
+        super().__init__(message, headers={"Retry-After": "1"})
 
 
 class CognitoError(ApiError):

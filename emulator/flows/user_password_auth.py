@@ -6,7 +6,7 @@ from __future__ import annotations
 import json
 from typing import Any
 
-from emulator import auth, srp, users
+from emulator import auth, compromised, srp, users
 from emulator.errors import NotAuthorizedException
 from emulator.flows.base import (
     AuthRequest,
@@ -44,6 +44,7 @@ class UserPasswordAuth(Flow):
         with ctx.store.lock:
             users.record_success(user)
         check_can_sign_in(user, client)
+        compromised.check(ctx, pool, client.client_id, password, compromised.SIGN_IN, user=user)
         if user.status == USER_STATUS_FORCE_CHANGE_PASSWORD:
             return new_password_required(self.ctx, request, user)
         return auth.after_first_factor(ctx, pool, client, user, flow=self.AUTH_FLOW, client_metadata=None)

@@ -7,13 +7,13 @@ from __future__ import annotations
 
 from typing import Any
 
-from emulator import tokens, users
+from emulator import compromised, tokens, users
 from emulator.context import Context
 from emulator.errors import InvalidParameterException, NotAuthorizedException
 
 
 def handle(ctx: Context, request: dict[str, Any]) -> dict[str, Any]:
-    pool, user, _claims = tokens.decode_access_token(ctx.store, request["AccessToken"], ctx.now())
+    pool, user, claims = tokens.decode_access_token(ctx.store, request["AccessToken"], ctx.now())
     proposed = request["ProposedPassword"]
     users.check_password_policy(pool, proposed)
     previous = request.get("PreviousPassword")
@@ -25,6 +25,7 @@ def handle(ctx: Context, request: dict[str, Any]) -> dict[str, Any]:
         with ctx.store.lock:
             users.record_failure(user, ctx.now())
         raise NotAuthorizedException("Incorrect username or password.")
+    compromised.check(ctx, pool, claims.get("client_id"), proposed, compromised.PASSWORD_CHANGE)
     with ctx.store.lock:
         users.set_password(pool, user, proposed, ctx.now())
         users.record_success(user)

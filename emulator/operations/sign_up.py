@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from emulator import ids, users
+from emulator import compromised, ids, users
 from emulator.context import Context
 from emulator.errors import InvalidParameterException, UsernameExistsException
 from emulator.operations import _attributes
@@ -20,6 +20,7 @@ def handle(ctx: Context, request: dict[str, Any]) -> dict[str, Any]:
     if not password:
         raise InvalidParameterException("Password is required for this user pool.")
     users.check_password_policy(pool, password)
+    compromised.check(ctx, pool, client.client_id, password, compromised.SIGN_UP)
     attributes = users.attributes_from_list(request.get("UserAttributes"))
     internal = _attributes.resolve_username(pool, username, attributes)
     _attributes.check_schema(pool, attributes)

@@ -1,0 +1,1 @@
+"""Command-line tools for operators (``python -m chalicelib.tools.<name>``); no Lambda handler imports them."""
