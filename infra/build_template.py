@@ -8,7 +8,9 @@ nothing of, all read from the code (:mod:`infra.discover`): the user pool wired 
 ``chalicelib.triggers.TRIGGERS`` (:mod:`infra.cognito`), a table per model under ``chalicelib.models``
 (:mod:`infra.tables`), a log group and a least-privilege role per function (:mod:`infra.iam`), and each
 function's environment by Ref (table names; pool, client and identity pool ids for the functions Cognito
-does not invoke). chalice's merge is a deep merge of dicts in which lists are replaced, so the functions'
+does not invoke), and the settings its code reads (:mod:`infra.settings`: generated secrets by dynamic
+reference, the rest from parameters such as ``SesSourceArn``, ``EmailFrom`` and ``PublicApiUrl``, which the
+existing-pool variant has too). chalice's merge is a deep merge of dicts in which lists are replaced, so the functions'
 environment keeps what ``.chalice/config.json`` gives the stage and gains the variables below.
 
 The app is imported the way ``chalice package`` imports it: with the stage's environment variables set.
@@ -29,7 +31,7 @@ from typing import Any
 from chalice import Chalice
 from pynamodb.models import Model
 
-from infra import cognito, iam
+from infra import cognito, iam, settings
 from infra.discover import ROOT, Function, app_functions, aws_calls, table_models
 from infra.tables import DELETION_PROTECTED, Table, table_for, table_resource
 
@@ -64,7 +66,8 @@ def _function_tables(function: Function, tables: Sequence[Table]) -> list[Table]
     return [table for table in tables if table.model.__module__ in function.modules]
 
 
-def _parameters(stage: str, stages: list[str], own_pool: bool, has_tables: bool) -> dict[str, Any]:
+def _parameters(stage: str, stages: list[str], own_pool: bool, has_tables: bool, sends_email: bool,
+                variables: set[str]) -> dict[str, Any]:
     parameters: dict[str, Any] = {
         "Stage": {"Type": "String", "Default": stage, "AllowedValues": stages,
                   "Description": "The chalice stage this stack runs (.chalice/config.json)"},
@@ -74,29 +77,30 @@ def _parameters(stage: str, stages: list[str], own_pool: bool, has_tables: bool)
             "Type": "String", "Default": "ACTIVE", "AllowedValues": ["ACTIVE", "INACTIVE"],
             "Description": "Deletion protection of the user pool and the tables; INACTIVE only to remove the stack"}
     if own_pool:
-        parameters.update({
-            "DomainPrefix": {"Type": "String", "AllowedPattern": DOMAIN_PREFIX_PATTERN,
-                             "Description": "Prefix of the Cognito domain <prefix>.auth.<region>.amazoncognito.com "
-                                            "(unique in the region)"},
-            "SesSourceArn": {"Type": "String", "Default": "",
-                             "Description": "ARN of a verified SES identity to send the pool's email from; "
-                                            "empty: Cognito's default sender (50 emails a day)"},
-            "EmailFrom": {"Type": "String", "Default": "",
-                          "Description": "From address with SesSourceArn, e.g. 'cogworks <no-reply@example.com>'"},
-            "EnableSms": {"Type": "String", "Default": "false", "AllowedValues": ["false", "true"],
-                          "Description": "Let the pool send SMS (creates a role that may publish to any number)"},
-        })
+        parameters["DomainPrefix"] = {
+            "Type": "String", "AllowedPattern": DOMAIN_PREFIX_PATTERN,
+            "Description": "Prefix of the Cognito domain <prefix>.auth.<region>.amazoncognito.com "
+                           "(unique in the region)"}
+    if own_pool or sends_email:
+        parameters["SesSourceArn"] = {
+            "Type": "String", "Default": "",
+            "Description": "ARN of a verified SES identity to send email from (the pool's, if the stack owns it, "
+                           "and the functions' codes and links); empty: Cognito's default sender, no function sends"}
+    if own_pool:
+        parameters["EnableSms"] = {
+            "Type": "String", "Default": "false", "AllowedValues": ["false", "true"],
+            "Description": "Let the pool send SMS (creates a role that may publish to any number)"}
+    parameters.update(settings.parameters(variables, always=["EmailFrom"] if own_pool else []))
     return parameters
 
 
-def _conditions(own_pool: bool, has_tables: bool) -> dict[str, Any]:
+def _conditions(own_pool: bool, has_tables: bool, sends_email: bool, variables: set[str]) -> dict[str, Any]:
     conditions: dict[str, Any] = {}
+    if own_pool or sends_email:
+        conditions["HasSesIdentity"] = {"Fn::Not": [{"Fn::Equals": [{"Ref": "SesSourceArn"}, ""]}]}
     if own_pool:
-        conditions.update({
-            "HasSesIdentity": {"Fn::Not": [{"Fn::Equals": [{"Ref": "SesSourceArn"}, ""]}]},
-            "HasEmailFrom": {"Fn::Not": [{"Fn::Equals": [{"Ref": "EmailFrom"}, ""]}]},
-            "SmsEnabled": {"Fn::Equals": [{"Ref": "EnableSms"}, "true"]},
-        })
+        conditions["SmsEnabled"] = {"Fn::Equals": [{"Ref": "EnableSms"}, "true"]}
+    conditions.update(settings.conditions(variables, always=["EmailFrom"] if own_pool else []))
     if has_tables:
         conditions[DELETION_PROTECTED] = {"Fn::Equals": [{"Ref": "DeletionProtection"}, "ACTIVE"]}
     return conditions
@@ -124,11 +128,18 @@ def build(app: Chalice, triggers: Mapping[str, ModuleType], *, stage: str, stage
 
     if chalice_default_role:
         resources["DefaultRole"] = iam.emptied_default_role()
-    ses_identity = {"Ref": "SesSourceArn"} if own_pool else None
+    ses_identity = {"Ref": "SesSourceArn"}
+    all_variables: set[str] = set()
+    sends_email = False
     for function in functions:
         used_tables = _function_tables(function, tables)
         actions = aws_calls(function.modules, root)
+        sends_email |= any(action.startswith("ses:") for action in actions)
         environment: dict[str, Any] = {table.var: {"Ref": table.resource} for table in used_tables}
+        variables = settings.settings_read(function.modules, root)
+        all_variables |= variables
+        environment.update(settings.environment(variables))
+        resources.update(settings.used_secrets(variables))
         if not function.trigger:
             environment.update({"USER_POOL_ID": pool.id, "USER_POOL_CLIENT_ID": {"Ref": "ApiClient"},
                                 "IDENTITY_POOL_ID": {"Ref": "IdentityPool"}})
@@ -166,8 +177,8 @@ def build(app: Chalice, triggers: Mapping[str, ModuleType], *, stage: str, stage
                                    "Description": "The LambdaConfig to set on the existing user pool"}
     return {
         "Description": f"cogworks {stage}: Cognito user pool, its trigger Lambdas, identity pool, tables and roles",
-        "Parameters": _parameters(stage, stages, own_pool, bool(tables)),
-        "Conditions": _conditions(own_pool, bool(tables)),
+        "Parameters": _parameters(stage, stages, own_pool, bool(tables), sends_email, all_variables),
+        "Conditions": _conditions(own_pool, bool(tables), sends_email, all_variables),
         "Resources": resources,
         "Outputs": outputs,
     }

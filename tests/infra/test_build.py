@@ -3,6 +3,7 @@ how tables, calls and pool ids become each function's environment, role and pool
 
 from __future__ import annotations
 
+import base64
 import textwrap
 from pathlib import Path
 from types import SimpleNamespace
@@ -15,8 +16,9 @@ from pynamodb.models import Model
 
 from chalicelib.models.base import EnvTableName
 from infra.build_template import build
-from infra.discover import DiscoveryError, app_functions, aws_calls, import_closure
-from infra.iam import DYNAMODB_ACTIONS, METADATA_KEY
+from infra.discover import DiscoveryError, Function, app_functions, aws_calls, import_closure
+from infra.iam import DYNAMODB_ACTIONS, METADATA_KEY, role_resource
+from infra.settings import SECRETS
 
 SOURCES = {
     "chalicelib/__init__.py": "",
@@ -172,8 +174,48 @@ def test_only_functions_cognito_does_not_invoke_get_the_pool_ids(merge: dict[str
         "Fn::Sub": "https://${RestAPI}.execute-api.${AWS::Region}.${AWS::URLSuffix}/api/"}
 
 
-def test_without_an_ses_identity_a_function_sending_email_is_refused(project: Path) -> None:
+def test_an_existing_pool_stack_still_sends_from_its_ses_identity(project: Path) -> None:
     app, triggers = fake_app()
+    merge = build(app, triggers, stage="dev", stages=["dev"], api_gateway_stage="api",
+                  user_pool_id="us-east-1_Ab12Cd34E", root=project)
+    assert merge["Parameters"]["SesSourceArn"]["Default"] == ""
+    assert merge["Conditions"]["HasSesIdentity"] == {"Fn::Not": [{"Fn::Equals": [{"Ref": "SesSourceArn"}, ""]}]}
+    assert {"Fn::If": ["HasSesIdentity", {"Sid": "SendEmail", "Effect": "Allow", "Action": ["ses:SendEmail"],
+                                          "Resource": {"Ref": "SesSourceArn"}}, {"Ref": "AWS::NoValue"}]} \
+        in _statements(merge["Resources"]["PreSignUpRole"])
+
+
+def test_without_an_ses_identity_a_function_sending_email_is_refused() -> None:
+    function = Function("mailer", "Mailer", ("chalicelib.mailer",))
     with pytest.raises(ValueError, match="SES"):
-        build(app, triggers, stage="dev", stages=["dev"], api_gateway_stage="api", user_pool_id="us-east-1_Ab12Cd34E",
-              root=project)
+        role_resource(function, [], {"ses:SendEmail"}, None)
+
+
+def test_settings_reach_only_the_functions_whose_code_names_them(project: Path) -> None:
+    (project / "chalicelib" / "settings.py").write_text(
+        'import os\nKEY = os.environ.get("CHALLENGE_SIGNING_KEY")\nURL = os.environ.get("MAGIC_LINK_URL")\n')
+    app, triggers = fake_app()
+    merge = build(app, triggers, stage="dev", stages=["dev"], api_gateway_stage="api", root=project)
+    resources = merge["Resources"]
+    variables = resources["CustomMessage"]["Properties"]["Environment"]["Variables"]
+    # A secret is a dynamic reference to a generated secret, resolved at deploy time: never a literal.
+    assert variables["CHALLENGE_SIGNING_KEY"] == {
+        "Fn::Sub": "{{resolve:secretsmanager:${ChallengeSigningKey}:SecretString}}="}
+    assert variables["MAGIC_LINK_URL"] == {"Fn::If": [
+        "HasPublicApiUrl", {"Fn::Sub": "${PublicApiUrl}/auth/passwordless/magic-link"}, {"Ref": "AWS::NoValue"}]}
+    secret = resources["ChallengeSigningKey"]
+    assert secret["Type"] == "AWS::SecretsManager::Secret"
+    assert secret["Properties"]["GenerateSecretString"] == {"PasswordLength": 43, "ExcludePunctuation": True,
+                                                            "IncludeSpace": False}
+    assert "SecretString" not in secret["Properties"]
+    assert "CHALLENGE_SIGNING_KEY" not in resources["PreSignUp"]["Properties"]["Environment"]["Variables"]
+    # Only the settings some function reads become parameters (cfn-lint warns on an unused one).
+    assert "PublicApiUrl" in merge["Parameters"] and "WebAuthnRpId" not in merge["Parameters"]
+    assert "AuthenticatorKey" not in resources
+
+
+def test_a_generated_key_with_its_padding_is_base64_of_32_bytes() -> None:
+    generated = "A1b2" * 10 + "xYz"  # what GenerateSecretString makes: 43 alphanumerics
+    assert len(generated) == SECRETS["CHALLENGE_SIGNING_KEY"].length
+    assert len(base64.b64decode(generated + SECRETS["CHALLENGE_SIGNING_KEY"].suffix, validate=True)) == 32
+    assert len(base64.b64decode(generated + SECRETS["AUTHENTICATOR_KEY"].suffix, validate=True)) == 32

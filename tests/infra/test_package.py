@@ -24,8 +24,9 @@ MAX_ZIP_BYTES = 20 * 1024 * 1024
 # What /var/runtime holds in the Lambda Python runtime besides the bootstrap: boto3 and its dependencies.
 LAMBDA_RUNTIME_MODULES = ("boto3", "botocore", "s3transfer", "jmespath", "urllib3", "dateutil", "six.py")
 DEV_ONLY = ("emulator/", "tests/", "infra/", "scripts/", "bench/", "docs/", ".chalice/", ".venv/")
-DEV_DISTRIBUTIONS = {"moto", "pytest", "ruff", "cfn-lint", "pycognito", "pyotp", "gmpy2", "regex", "chalice",
-                     "boto3", "botocore", "requests"}
+# Dev tools: what requirements-dev.txt adds to requirements.txt (a package moved to requirements.txt leaves it).
+DEV_DISTRIBUTIONS = ({r.name for r in requirements(ROOT / "requirements-dev.txt")}
+                     - {r.name for r in requirements(ROOT / "requirements.txt")}) | {"chalice", "requests"}
 
 
 @pytest.fixture(scope="module")
