@@ -2,8 +2,10 @@
 
 from __future__ import annotations
 
+import contextlib
 import socket
 import uuid
+from collections.abc import Iterator
 from dataclasses import dataclass
 from typing import Any
 
@@ -77,3 +79,17 @@ PASSWORD = "Correct-Horse-9"
 def error_of(exc_info: Any) -> tuple[str, str]:
     err = exc_info.value.response["Error"]
     return err["Code"], err["Message"]
+
+
+@contextlib.contextmanager
+def shared_moto() -> Iterator[None]:
+    """moto's in-process mock without resetting moto on start or wiping it on stop: its backends are
+    process-wide, and the local stack (served from them) must keep its tables for the tests that follow."""
+    from moto import mock_aws
+
+    mock = mock_aws()
+    mock.start(reset=False)
+    try:
+        yield
+    finally:
+        mock.stop(remove_data=False)

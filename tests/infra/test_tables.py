@@ -8,12 +8,12 @@ from __future__ import annotations
 
 import sys
 import textwrap
+import uuid
 from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
 import pytest
-from moto import mock_aws
 from pynamodb.attributes import NumberAttribute, TTLAttribute, UnicodeAttribute
 from pynamodb.indexes import (
     AllProjection,
@@ -27,6 +27,7 @@ from pynamodb.models import Model
 from chalicelib.models.base import EnvTableName
 from infra.discover import DiscoveryError, table_models, table_var
 from infra.tables import table_for, table_resource
+from tests.helpers import shared_moto
 from tests.infra.conftest import Package
 
 # The session fixture `package` builds the deployment zip on first use: ~30 s, more on a loaded machine.
@@ -135,12 +136,15 @@ def _shape(description: dict[str, Any]) -> dict[str, Any]:
     }
 
 
-@mock_aws
 def test_table_matches_what_pynamodb_creates(monkeypatch: pytest.MonkeyPatch) -> None:
-    monkeypatch.setenv("THROWAWAY_TABLE", "throwaway")
-    Throwaway.create_table(billing_mode="PAY_PER_REQUEST", wait=True)
-    created = Throwaway._get_connection().connection.client.describe_table(TableName="throwaway")["Table"]
-    ttl = Throwaway._get_connection().connection.client.describe_time_to_live(TableName="throwaway")
+    name = f"throwaway-{uuid.uuid4().hex[:8]}"
+    monkeypatch.setenv("THROWAWAY_TABLE", name)
+    with shared_moto():
+        Throwaway.create_table(billing_mode="PAY_PER_REQUEST", wait=True)
+        client = Throwaway._get_connection().connection.client
+        created = client.describe_table(TableName=name)["Table"]
+        ttl = client.describe_time_to_live(TableName=name)
+        Throwaway.delete_table()
     properties = table_resource(table_for(Throwaway))["Properties"]
     assert _shape(properties) == _shape(created)
     assert ttl["TimeToLiveDescription"]["AttributeName"] == properties["TimeToLiveSpecification"]["AttributeName"]

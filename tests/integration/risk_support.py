@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import uuid
 from collections.abc import Iterator
 from dataclasses import dataclass, field
 from typing import Any
@@ -108,15 +109,25 @@ class Harness:
 def harness_fixture(monkeypatch: pytest.MonkeyPatch) -> Iterator[Harness]:
     for name in ("AWS_ENDPOINT_URL_DYNAMODB", "AWS_ENDPOINT_URL"):
         monkeypatch.delenv(name, raising=False)
-    monkeypatch.setenv("RISK_HISTORY_TABLE", "risk-history-test")
-    monkeypatch.setenv("AUTH_EVENT_TABLE", "auth-event-test")
+    suffix = uuid.uuid4().hex[:8]
+    monkeypatch.setenv("RISK_HISTORY_TABLE", f"risk-history-test-{suffix}")
+    monkeypatch.setenv("AUTH_EVENT_TABLE", f"auth-event-test-{suffix}")
     monkeypatch.setattr(risk_store, "_clients", {})
     risk_config.clear_cache()
-    with mock_aws():
-        from chalicelib.models.auth_event import AuthEvent
-        from chalicelib.models.risk_history import RiskHistory
+    # moto's backends are process-wide: neither reset them on start nor wipe them on stop, so the local stack
+    # other tests run keeps its tables; these tests use tables of their own.
+    mock = mock_aws()
+    mock.start(reset=False)
+    from chalicelib.models.auth_event import AuthEvent
+    from chalicelib.models.risk_history import RiskHistory
 
+    try:
         RiskHistory.create_table(billing_mode="PAY_PER_REQUEST", wait=True)
         AuthEvent.create_table(billing_mode="PAY_PER_REQUEST", wait=True)
         passwords = {f"user{i}": f"secret-{i}" for i in range(40)} | {"owner": "owner-password"}
         yield Harness(idp=FakeIdp(passwords), store=RiskStore(), clock=Clock(), configuration=enforced())
+    finally:
+        for model in (RiskHistory, AuthEvent):
+            if model.exists():
+                model.delete_table()
+        mock.stop(remove_data=False)
