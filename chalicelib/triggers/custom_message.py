@@ -1,4 +1,8 @@
-"""CustomMessage: may rewrite the verification and invitation messages Cognito sends."""
+"""CustomMessage: renders every verification and invitation message from the bundle's Jinja2 templates, in the
+user's locale (:mod:`chalicelib.messages`). Whatever goes wrong, the event is returned and Cognito sends its
+default message: a code must always be able to reach the user.
+https://docs.aws.amazon.com/cognito/latest/developerguide/user-pool-lambda-custom-message.html
+"""
 
 from __future__ import annotations
 
@@ -7,6 +11,7 @@ from typing import Any
 from aws_lambda_powertools.utilities.data_classes.cognito_user_pool_event import CustomMessageTriggerEvent
 from chalice import Blueprint
 
+from chalicelib.messages import service
 from chalicelib.observability import logger
 
 bp = Blueprint(__name__)
@@ -16,5 +21,10 @@ bp = Blueprint(__name__)
 @logger.inject_lambda_context
 def custom_message(raw_event: dict[str, Any], context: Any) -> dict[str, Any]:
     event = CustomMessageTriggerEvent(raw_event)
-    logger.info("trigger", extra={"trigger_source": event.trigger_source, "user_pool_id": event.user_pool_id})
+    logger.info("trigger", extra={"trigger_source": event.get("triggerSource"),
+                                  "user_pool_id": event.get("userPoolId")})
+    try:
+        service.customize(event.raw_event)
+    except Exception:
+        logger.exception("CustomMessage failed; Cognito's default message is sent")
     return event.raw_event

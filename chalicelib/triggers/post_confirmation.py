@@ -1,4 +1,8 @@
-"""PostConfirmation: runs once a user is confirmed (profile and default group come later)."""
+"""PostConfirmation: writes the user's profile and adds them to the default group (DEFAULT_GROUP), once
+however often Cognito retries (:mod:`chalicelib.signup.profiles`). It never fails the confirmation: the user is
+already confirmed when it runs, so every failure is logged instead.
+https://docs.aws.amazon.com/cognito/latest/developerguide/user-pool-lambda-post-confirmation.html
+"""
 
 from __future__ import annotations
 
@@ -8,6 +12,7 @@ from aws_lambda_powertools.utilities.data_classes.cognito_user_pool_event import
 from chalice import Blueprint
 
 from chalicelib.observability import logger
+from chalicelib.signup import profiles
 
 bp = Blueprint(__name__)
 
@@ -16,5 +21,10 @@ bp = Blueprint(__name__)
 @logger.inject_lambda_context
 def post_confirmation(raw_event: dict[str, Any], context: Any) -> dict[str, Any]:
     event = PostConfirmationTriggerEvent(raw_event)
-    logger.info("trigger", extra={"trigger_source": event.trigger_source, "user_pool_id": event.user_pool_id})
+    logger.info("trigger", extra={"trigger_source": event.get("triggerSource"),
+                                  "user_pool_id": event.get("userPoolId")})
+    try:
+        profiles.on_confirmation(event.raw_event)
+    except Exception:
+        logger.exception("PostConfirmation failed; the confirmation stands")
     return event.raw_event
