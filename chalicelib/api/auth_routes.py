@@ -220,7 +220,12 @@ ROUTES: Final[tuple[RouteSpec, ...]] = (
 
 @functools.cache
 def document() -> dict[str, Any]:
-    return build_document(ROUTES, title=API_TITLE, version=API_VERSION)
+    """The OpenAPI document of every route declared as a RouteSpec: these, and the passwordless and
+    authenticator routes (imported here, not at module level: they import this module)."""
+    from chalicelib.api import authenticator_routes, passwordless_routes
+
+    routes = (*ROUTES, *passwordless_routes.ROUTES, *authenticator_routes.ROUTES)
+    return build_document(routes, title=API_TITLE, version=API_VERSION)
 
 
 # ---------------------------------------------------------------- the edge

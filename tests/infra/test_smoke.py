@@ -35,6 +35,9 @@ def moto_url() -> Iterator[str]:
 @pytest.fixture
 def deployed(moto_url: str, monkeypatch: pytest.MonkeyPatch) -> dict[str, Any]:
     monkeypatch.setenv("AWS_ENDPOINT_URL", moto_url)
+    # A local stack started earlier in this session points cognito-idp at itself; the smoke test talks to moto.
+    for name in ("AWS_ENDPOINT_URL_COGNITO_IDENTITY_PROVIDER", "AWS_ENDPOINT_URL_COGNITO_IDENTITY", "COGNITO_ISSUER"):
+        monkeypatch.delenv(name, raising=False)
     idp = boto3.client("cognito-idp", region_name="us-east-1")
     pool = idp.create_user_pool(PoolName="smoke")["UserPool"]["Id"]
     client = idp.create_user_pool_client(UserPoolId=pool, ClientName="api",
@@ -76,6 +79,7 @@ def test_a_failed_step_still_deletes_the_user(deployed: dict[str, Any], capsys: 
 
 def test_a_stack_without_the_outputs_is_refused(moto_url: str, monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.setenv("AWS_ENDPOINT_URL", moto_url)
+    monkeypatch.delenv("AWS_ENDPOINT_URL_COGNITO_IDENTITY_PROVIDER", raising=False)
     cloudformation = boto3.client("cloudformation", region_name="us-east-1")
     cloudformation.create_stack(StackName="not-cogworks", TemplateBody=json.dumps(
         {"Resources": {"Placeholder": {"Type": "AWS::SNS::Topic"}}}))
