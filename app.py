@@ -1,15 +1,23 @@
-"""cogworks: creates the Chalice app and registers the trigger functions (and, in stage local only, the
-embedded local Cognito)."""
+"""cogworks: creates the Chalice app and registers the REST blueprints and the trigger functions (and, in
+stage local only, the embedded local Cognito)."""
 
 import os
 
 from chalice import Chalice
 
-from chalicelib.api import auth_routes
+from chalicelib.api import (
+    admin_routes,
+    auth_routes,
+    authenticator_routes,
+    passwordless_routes,
+    risk_routes,
+)
 from chalicelib.triggers import TRIGGERS
 
 app = Chalice(app_name="cogworks")
-app.register_blueprint(auth_routes.bp)
+
+for routes in (auth_routes, passwordless_routes, authenticator_routes, admin_routes, risk_routes):
+    app.register_blueprint(routes.bp)
 
 for trigger in TRIGGERS.values():
     app.register_blueprint(trigger.bp)
