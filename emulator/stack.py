@@ -10,7 +10,7 @@ import threading
 from pathlib import Path
 from typing import Any
 
-from emulator import ids
+from emulator import breach_seed, ids
 from emulator.context import Context, Emulator
 from emulator.outbox import Message, extract
 from emulator.tables import ensure_tables
@@ -57,6 +57,7 @@ class LocalStack:
             self._start_moto()
             self._export_environment()
             ensure_tables()
+            breach_seed.seed_breach_store()
             self.seed()
             self.started = True
 
