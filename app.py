@@ -9,14 +9,17 @@ from chalicelib.api import (
     admin_routes,
     auth_routes,
     authenticator_routes,
+    credentials_routes,
     passwordless_routes,
     risk_routes,
+    rolemap_routes,
 )
 from chalicelib.triggers import TRIGGERS
 
 app = Chalice(app_name="cogworks")
 
-for routes in (auth_routes, passwordless_routes, authenticator_routes, admin_routes, risk_routes):
+for routes in (auth_routes, passwordless_routes, authenticator_routes, credentials_routes, admin_routes,
+               rolemap_routes, risk_routes):
     app.register_blueprint(routes.bp)
 
 for trigger in TRIGGERS.values():

@@ -1,4 +1,5 @@
-"""The local Cognito: a user pool that speaks Cognito's wire protocol and runs this bundle's triggers.
+"""The local Cognito: a user pool that speaks Cognito's wire protocol and runs this bundle's triggers, and
+an identity pool (emulator/identity/) that exchanges its tokens for credentials of moto's STS.
 
 Never packaged into Lambda; imported by app.py only in stage `local`.
 """
@@ -34,10 +35,12 @@ def use_stack(local_stack: LocalStack) -> None:
 def attach(app: Any) -> None:
     """Register the local endpoints on the Chalice app and let the pool invoke the app's triggers."""
     from emulator import routes
+    from emulator.identity import routes as identity_routes
     from emulator.triggers import ChaliceInvoker
 
     EMULATOR.set_invoker(ChaliceInvoker(app))
     routes.register(app)
+    identity_routes.register(app)
     disable_nagle()
 
 
