@@ -139,6 +139,8 @@ def _shape(description: dict[str, Any]) -> dict[str, Any]:
 def test_table_matches_what_pynamodb_creates(monkeypatch: pytest.MonkeyPatch) -> None:
     name = f"throwaway-{uuid.uuid4().hex[:8]}"
     monkeypatch.setenv("THROWAWAY_TABLE", name)
+    for variable in ("AWS_ENDPOINT_URL", "AWS_ENDPOINT_URL_DYNAMODB"):
+        monkeypatch.delenv(variable, raising=False)  # the in-process mock, not the local stack's moto server
     with shared_moto():
         Throwaway.create_table(billing_mode="PAY_PER_REQUEST", wait=True)
         client = Throwaway._get_connection().connection.client
