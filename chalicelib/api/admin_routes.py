@@ -19,20 +19,20 @@ Register with ``app.register_blueprint(admin_routes.bp)``; tests build their own
 
 from __future__ import annotations
 
-import json
 import os
 import time
 from collections.abc import Callable
 from dataclasses import dataclass
-from typing import Any, Final, TypeVar
+from typing import Final, TypeVar
 
 from chalice import Blueprint, Response
 from chalice.app import Request
-from pydantic import Field, ValidationError
+from pydantic import Field
 
+from chalicelib.api import http
 from chalicelib.api.authorizer import Principal, authorize
 from chalicelib.api.errors import error_response
-from chalicelib.api.http import describe, json_response
+from chalicelib.api.http import json_response
 from chalicelib.api.models import RequestBody
 from chalicelib.services.cognito import CognitoConfig
 from chalicelib.services.errors import GENERIC_UPSTREAM_MESSAGE, ApiError, RequestValidationError
@@ -100,39 +100,9 @@ def admin_group() -> str:
 # ---------------------------------------------------------------- the edge
 
 
-def _unique_object(pairs: list[tuple[str, Any]]) -> dict[str, Any]:
-    obj: dict[str, Any] = {}
-    for key, value in pairs:
-        if key in obj:
-            raise ValueError("repeated member")
-        obj[key] = value
-    return obj
-
-
-def _reject_constant(_name: str) -> None:
-    raise ValueError("NaN and Infinity are not JSON")
-
-
 def parse_body(request: Request, model: type[Model], max_bytes: int = MAX_BODY_BYTES) -> Model:
     """As :func:`chalicelib.api.http.parse_body`, with a larger limit: a rule set may list many domains."""
-    raw = request.raw_body or b""
-    if isinstance(raw, str):
-        raw = raw.encode("utf-8")
-    if len(raw) > max_bytes:
-        raise RequestValidationError(f"body: must be at most {max_bytes} bytes")
-    content_type = (request.headers.get("content-type") or "").split(";", 1)[0].strip().lower()
-    if content_type != "application/json":
-        raise RequestValidationError("Content-Type: must be application/json")
-    try:
-        data = json.loads(raw.decode("utf-8"), object_pairs_hook=_unique_object, parse_constant=_reject_constant)
-    except (UnicodeDecodeError, ValueError, RecursionError):
-        raise RequestValidationError("body: must be valid JSON") from None
-    if not isinstance(data, dict):
-        raise RequestValidationError("body: must be a JSON object")
-    try:
-        return model.model_validate(data)
-    except ValidationError as err:
-        raise RequestValidationError(describe(err)) from None
+    return http.parse_body(request, model, max_bytes)
 
 
 def _query(request: Request, allowed: set[str]) -> dict[str, str]:

@@ -65,15 +65,13 @@ def describe(error: ValidationError) -> str:
     return "; ".join(parts)
 
 
-def parse_body(request: Request, model: type[Model]) -> Model:
-    """The request body validated as ``model``, or RequestValidationError (400) saying what is wrong."""
+def read_json_object(request: Request, max_bytes: int = MAX_BODY_BYTES) -> dict[str, Any]:
+    """The request body as a JSON object (strict: no repeated members, no NaN), or RequestValidationError."""
     raw = request.raw_body or b""
     if isinstance(raw, str):
         raw = raw.encode("utf-8")
-    if len(raw) > MAX_BODY_BYTES:
-        raise RequestValidationError(f"body: must be at most {MAX_BODY_BYTES} bytes")
-    if model is EmptyRequest and not raw.strip():
-        return model()
+    if len(raw) > max_bytes:
+        raise RequestValidationError(f"body: must be at most {max_bytes} bytes")
     content_type = (request.headers.get("content-type") or "").split(";", 1)[0].strip().lower()
     if content_type != "application/json":
         raise RequestValidationError("Content-Type: must be application/json")
@@ -83,6 +81,15 @@ def parse_body(request: Request, model: type[Model]) -> Model:
         raise RequestValidationError("body: must be valid JSON") from None
     if not isinstance(data, dict):
         raise RequestValidationError("body: must be a JSON object")
+    return data
+
+
+def parse_body(request: Request, model: type[Model], max_bytes: int = MAX_BODY_BYTES) -> Model:
+    """The request body validated as ``model``, or RequestValidationError (400) saying what is wrong."""
+    raw = request.raw_body or b""
+    if model is EmptyRequest and len(raw) <= max_bytes and not raw.strip():
+        return model()
+    data = read_json_object(request, max_bytes)
     try:
         return model.model_validate(data)
     except ValidationError as err:

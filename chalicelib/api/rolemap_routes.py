@@ -35,6 +35,7 @@ from typing import Any, Final
 from chalice import Blueprint, Response
 from chalice.app import Request
 
+from chalicelib.api import http
 from chalicelib.api.authorizer import Principal, authorize
 from chalicelib.api.errors import error_response
 from chalicelib.api.http import json_response
@@ -86,35 +87,8 @@ def require_admin(request: Request) -> Principal:
 # ---------------------------------------------------------------- request bodies
 
 
-def _unique_object(pairs: list[tuple[str, Any]]) -> dict[str, Any]:
-    obj: dict[str, Any] = {}
-    for key, value in pairs:
-        if key in obj:
-            raise ValueError("repeated member")
-        obj[key] = value
-    return obj
-
-
-def _reject_constant(_name: str) -> None:
-    raise ValueError("NaN and Infinity are not JSON")
-
-
 def read_body(request: Request) -> dict[str, Any]:
-    raw = request.raw_body or b""
-    if isinstance(raw, str):
-        raw = raw.encode("utf-8")
-    if len(raw) > MAX_BODY_BYTES:
-        raise RequestValidationError(f"body: must be at most {MAX_BODY_BYTES} bytes")
-    content_type = (request.headers.get("content-type") or "").split(";", 1)[0].strip().lower()
-    if content_type != "application/json":
-        raise RequestValidationError("Content-Type: must be application/json")
-    try:
-        data = json.loads(raw.decode("utf-8"), object_pairs_hook=_unique_object, parse_constant=_reject_constant)
-    except (UnicodeDecodeError, ValueError, RecursionError):
-        raise RequestValidationError("body: must be valid JSON") from None
-    if not isinstance(data, dict):
-        raise RequestValidationError("body: must be a JSON object")
-    return data
+    return http.read_json_object(request, MAX_BODY_BYTES)
 
 
 def _only(body: dict[str, Any], allowed: set[str]) -> None:
