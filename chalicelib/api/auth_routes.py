@@ -18,18 +18,15 @@ the last app it was registered on.
 from __future__ import annotations
 
 import functools
-from dataclasses import dataclass
 from typing import Any, Final
 
 from chalice import Blueprint, Response
-from chalice.app import Request
 
 from chalicelib import aws
 from chalicelib.api import cookies
-from chalicelib.api.authorizer import Principal, authorize
-from chalicelib.api.cookies import CookieSettings
-from chalicelib.api.errors import error_response
-from chalicelib.api.http import json_response, parse_body, stage_prefix, user_context
+from chalicelib.api.authorizer import Principal
+from chalicelib.api.edge import Call, add_routes
+from chalicelib.api.http import json_response
 from chalicelib.api.models import (
     ChallengeRequest,
     ChallengeResponse,
@@ -55,24 +52,11 @@ from chalicelib.api.models import (
 )
 from chalicelib.api.openapi import RouteSpec, build_document
 from chalicelib.services.auth import AuthService, Challenge, CodeDelivery, Tokens
-from chalicelib.services.cognito import CognitoConfig, CognitoIdp, UserContext
+from chalicelib.services.cognito import CognitoConfig, CognitoIdp
 from chalicelib.services.errors import RequestValidationError
 
 API_TITLE: Final = "cogworks auth API"
 API_VERSION: Final = "1.0.0"
-
-
-@dataclass(frozen=True)
-class Call:
-    """What a handler gets: the validated body, the caller, and how to answer."""
-
-    request: Request
-    body: Any
-    principal: Principal | None
-    cookie_mode: bool
-    user_context: UserContext
-    stage_prefix: str
-    cookie_settings: CookieSettings
 
 
 def _service() -> AuthService:
@@ -231,35 +215,10 @@ def document() -> dict[str, Any]:
 # ---------------------------------------------------------------- the edge
 
 
-def _view(route: RouteSpec, bp: Blueprint) -> Any:
-    def view() -> Response:
-        request = bp.current_request
-        clearing = cookies.clearing_cookies(stage_prefix(request)) if route.clears_cookies else None
-        try:
-            settings = CookieSettings.from_env()
-            principal = None
-            if route.protected:
-                config = CognitoConfig.from_env()
-                principal = authorize(request.headers, issuer=config.issuer, client_id=config.client_id)
-            body = parse_body(request, route.body) if route.body is not None else None
-            call = Call(request=request, body=body, principal=principal,
-                        cookie_mode=route.cookie_mode and cookies.wants_cookies(request.headers, settings),
-                        user_context=user_context(request), stage_prefix=stage_prefix(request),
-                        cookie_settings=settings)
-            return route.handler(call)
-        except Exception as exc:  # the edge: every failure becomes the JSON error body
-            return error_response(exc, set_cookies=clearing)
-
-    view.__name__ = f"auth_api_{route.operation_id}"
-    view.__qualname__ = view.__name__
-    return view
-
-
 def make_blueprint() -> Blueprint:
     """A blueprint with every route of :data:`ROUTES`."""
     blueprint = Blueprint(__name__)
-    for route in ROUTES:
-        blueprint.route(route.path, methods=[route.method], content_types=["*/*"])(_view(route, blueprint))
+    add_routes(blueprint, ROUTES, "auth_api")
     return blueprint
 
 

@@ -33,21 +33,17 @@ from __future__ import annotations
 
 import hmac
 import json
-from collections.abc import Callable
 from typing import Annotated, Any, Final, Literal
 
 from chalice import Blueprint, Response
 from pydantic import Field, StringConstraints
 
 from chalicelib import aws
-from chalicelib.api import cookies
-from chalicelib.api.authorizer import Principal, authorize
-from chalicelib.api.cookies import CookieSettings
-from chalicelib.api.errors import error_response
-from chalicelib.api.http import json_response, parse_body, stage_prefix, user_context
+from chalicelib.api.edge import Call, add_routes
+from chalicelib.api.http import json_response
 from chalicelib.api.models import CookieSessionResponse, EmptyRequest, RequestBody, ResponseBody, TokensResponse
 from chalicelib.api.openapi import RouteSpec
-from chalicelib.api.passwordless_routes import INCORRECT, Call, CustomAuth, _signed_in
+from chalicelib.api.passwordless_routes import INCORRECT, CustomAuth, _signed_in
 from chalicelib.auth.challenges import passkey, totp
 from chalicelib.services.cognito import CognitoConfig, CognitoIdp
 from chalicelib.services.errors import ApiError, CognitoError, InternalError
@@ -360,32 +356,9 @@ ROUTES: Final[tuple[RouteSpec, ...]] = (
 )
 
 
-def _view(route: RouteSpec, bp: Blueprint) -> Callable[[], Response]:
-    def view() -> Response:
-        request = bp.current_request
-        try:
-            settings = CookieSettings.from_env()
-            principal: Principal | None = None
-            if route.protected:
-                config = CognitoConfig.from_env()
-                principal = authorize(request.headers, issuer=config.issuer, client_id=config.client_id)
-            body = parse_body(request, route.body) if route.body is not None else None
-            call = Call(request=request, body=body, principal=principal,
-                        cookie_mode=route.cookie_mode and cookies.wants_cookies(request.headers, settings),
-                        user_context=user_context(request), stage_prefix=stage_prefix(request),
-                        cookie_settings=settings)
-            return route.handler(call)
-        except Exception as exc:  # the edge: every failure becomes the JSON error body
-            return error_response(exc)
-
-    view.__name__ = f"authenticators_{route.operation_id}"
-    return view
-
-
 def make_blueprint() -> Blueprint:
     blueprint = Blueprint(__name__)
-    for route in ROUTES:
-        blueprint.route(route.path, methods=[route.method], content_types=["*/*"])(_view(route, blueprint))
+    add_routes(blueprint, ROUTES, "authenticators")
     return blueprint
 
 

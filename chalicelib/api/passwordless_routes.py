@@ -27,20 +27,17 @@ from __future__ import annotations
 
 import base64
 import secrets
-from collections.abc import Callable, Mapping
+from collections.abc import Mapping
 from dataclasses import dataclass
 from typing import Annotated, Any, Final
 
 from chalice import Blueprint, Response
-from chalice.app import Request
 from pydantic import StringConstraints
 
 from chalicelib import aws
 from chalicelib.api import cookies
-from chalicelib.api.authorizer import Principal, authorize
-from chalicelib.api.cookies import CookieSettings
-from chalicelib.api.errors import error_response
-from chalicelib.api.http import json_response, parse_body, stage_prefix, user_context
+from chalicelib.api.edge import Call, add_routes
+from chalicelib.api.http import json_response
 from chalicelib.api.models import (
     ChallengeResponse,
     CookieSessionResponse,
@@ -183,17 +180,6 @@ def _decoy(username: str, method: str) -> ChallengeResponse:
 # ---------------------------------------------------------------- handlers
 
 
-@dataclass(frozen=True)
-class Call:
-    request: Request
-    body: Any
-    principal: Principal | None
-    cookie_mode: bool
-    user_context: UserContext
-    stage_prefix: str
-    cookie_settings: CookieSettings
-
-
 def _auth(call: Call) -> CustomAuth:
     return CustomAuth(CognitoIdp(aws.cognito_idp(), CognitoConfig.from_env()), call.user_context)
 
@@ -319,32 +305,9 @@ ROUTES: Final[tuple[RouteSpec, ...]] = (
 )
 
 
-def _view(route: RouteSpec, bp: Blueprint) -> Callable[[], Response]:
-    def view() -> Response:
-        request = bp.current_request
-        try:
-            settings = CookieSettings.from_env()
-            principal = None
-            if route.protected:
-                config = CognitoConfig.from_env()
-                principal = authorize(request.headers, issuer=config.issuer, client_id=config.client_id)
-            body = parse_body(request, route.body) if route.body is not None else None
-            call = Call(request=request, body=body, principal=principal,
-                        cookie_mode=route.cookie_mode and cookies.wants_cookies(request.headers, settings),
-                        user_context=user_context(request), stage_prefix=stage_prefix(request),
-                        cookie_settings=settings)
-            return route.handler(call)
-        except Exception as exc:  # the edge: every failure becomes the JSON error body
-            return error_response(exc)
-
-    view.__name__ = f"passwordless_{route.operation_id}"
-    return view
-
-
 def make_blueprint() -> Blueprint:
     blueprint = Blueprint(__name__)
-    for route in ROUTES:
-        blueprint.route(route.path, methods=[route.method], content_types=["*/*"])(_view(route, blueprint))
+    add_routes(blueprint, ROUTES, "passwordless")
     blueprint.route(LANDING, methods=["GET"])(landing_page)
     return blueprint
 
