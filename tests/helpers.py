@@ -4,8 +4,9 @@ from __future__ import annotations
 
 import contextlib
 import socket
+import time
 import uuid
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from typing import Any
 
@@ -93,3 +94,40 @@ def shared_moto() -> Iterator[None]:
         yield
     finally:
         mock.stop(remove_data=False)
+
+
+@contextlib.contextmanager
+def emulator_clock(now: Callable[[], float]) -> Iterator[None]:
+    """Run the local Cognito (in this process) on another clock: ``now()`` answers its time."""
+    import emulator
+
+    class Clock:
+        def now(self) -> float:
+            return now()
+
+    saved = emulator.EMULATOR.clock
+    emulator.EMULATOR.clock = Clock()
+    try:
+        yield
+    finally:
+        emulator.EMULATOR.clock = saved
+
+
+def clock_moved_by(seconds: float) -> contextlib.AbstractContextManager[None]:
+    """Run the local Cognito ``seconds`` in the future."""
+    return emulator_clock(lambda: time.time() + seconds)
+
+
+def password_auth(idp: Any, client_id: str, username: str, password: str = PASSWORD) -> dict[str, Any]:
+    """InitiateAuth USER_PASSWORD_AUTH: Cognito's whole answer (tokens or a challenge)."""
+    return idp.initiate_auth(ClientId=client_id, AuthFlow="USER_PASSWORD_AUTH",
+                             AuthParameters={"USERNAME": username, "PASSWORD": password})
+
+
+def user_auth(idp: Any, user: dict[str, str], password: str | None = None) -> dict[str, Any]:
+    """:func:`password_auth` for a user of the ``confirmed_user`` fixture's shape."""
+    return password_auth(idp, user["client_id"], user["username"], password or user["password"])
+
+
+def access_token(idp: Any, user: dict[str, str]) -> str:
+    return str(user_auth(idp, user)["AuthenticationResult"]["AccessToken"])

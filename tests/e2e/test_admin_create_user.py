@@ -3,17 +3,14 @@ CustomMessage_AdminCreateUser (or none with SUPPRESS), RESEND, and the errors.""
 
 from __future__ import annotations
 
-import contextlib
 import secrets
-import time
 import uuid
-from collections.abc import Iterator
 
 import pytest
 from botocore.exceptions import ClientError
 
-import emulator
 from tests.e2e.conftest import TRIGGER_ARN, error_of, unique
+from tests.helpers import clock_moved_by
 
 TEMP = "Temp-Pass-123"
 
@@ -35,22 +32,6 @@ def phone() -> str:
 def sign_in(idp, pool_id: str, client_id: str, username: str, password: str) -> dict:
     return idp.admin_initiate_auth(UserPoolId=pool_id, ClientId=client_id, AuthFlow="ADMIN_USER_PASSWORD_AUTH",
                                    AuthParameters={"USERNAME": username, "PASSWORD": password})
-
-
-@contextlib.contextmanager
-def clock_moved_by(seconds: float) -> Iterator[None]:
-    """Run the local Cognito `seconds` in the future (the stack runs in this process)."""
-
-    class Later:
-        def now(self) -> float:
-            return time.time() + seconds
-
-    saved = emulator.EMULATOR.clock
-    emulator.EMULATOR.clock = Later()
-    try:
-        yield
-    finally:
-        emulator.EMULATOR.clock = saved
 
 
 def test_creates_force_change_password_user_and_sends_the_invitation(stack, idp, make_pool):

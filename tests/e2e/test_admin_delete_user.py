@@ -7,14 +7,10 @@ import pytest
 from botocore.exceptions import ClientError
 
 from tests.e2e.conftest import PASSWORD, error_of, unique
+from tests.helpers import user_auth
 
 # Cognito answers "Refresh Token has been revoked"; the refresh flow here may still say "Invalid Refresh Token".
 REVOKED_REFRESH_MESSAGES = {"Refresh Token has been revoked", "Invalid Refresh Token"}
-
-
-def sign_in(idp, user: dict) -> dict:
-    return idp.initiate_auth(ClientId=user["client_id"], AuthFlow="USER_PASSWORD_AUTH",
-                             AuthParameters={"USERNAME": user["username"], "PASSWORD": user["password"]})
 
 
 def refresh(idp, user: dict, token: str) -> dict:
@@ -29,13 +25,13 @@ def test_deleted_user_is_gone_and_cannot_sign_in(idp, confirmed_user):
         idp.admin_get_user(UserPoolId=pool_id, Username=username)
     assert error_of(exc) == ("UserNotFoundException", "User does not exist.")
     with pytest.raises(ClientError) as exc:
-        sign_in(idp, confirmed_user)
+        user_auth(idp, confirmed_user)
     assert error_of(exc) == ("UserNotFoundException", "User does not exist.")
 
 
 def test_tokens_of_a_deleted_user_are_not_inherited_by_a_new_user_of_that_name(idp, confirmed_user):
     pool_id, username = confirmed_user["pool_id"], confirmed_user["username"]
-    tokens = sign_in(idp, confirmed_user)["AuthenticationResult"]
+    tokens = user_auth(idp, confirmed_user)["AuthenticationResult"]
     idp.admin_delete_user(UserPoolId=pool_id, Username=username)
     idp.admin_create_user(UserPoolId=pool_id, Username=username, TemporaryPassword=PASSWORD,
                           MessageAction="SUPPRESS")
@@ -48,7 +44,7 @@ def test_tokens_of_a_deleted_user_are_not_inherited_by_a_new_user_of_that_name(i
         idp.get_user(AccessToken=tokens["AccessToken"])
     assert error_of(exc)[0] == "NotAuthorizedException"
     assert error_of(exc)[1] in ("Invalid Access Token", "Access Token has been revoked")
-    assert "AccessToken" in sign_in(idp, confirmed_user)["AuthenticationResult"]
+    assert "AccessToken" in user_auth(idp, confirmed_user)["AuthenticationResult"]
 
 
 def test_pending_challenge_of_a_deleted_user_cannot_be_answered(idp, make_pool):

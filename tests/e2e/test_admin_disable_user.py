@@ -7,14 +7,10 @@ import pytest
 from botocore.exceptions import ClientError
 
 from tests.e2e.conftest import error_of, unique
+from tests.helpers import user_auth
 
 # Cognito answers "Refresh Token has been revoked"; the refresh flow here may still say "Invalid Refresh Token".
 REVOKED_REFRESH_MESSAGES = {"Refresh Token has been revoked", "Invalid Refresh Token"}
-
-
-def sign_in(idp, user: dict) -> dict:
-    return idp.initiate_auth(ClientId=user["client_id"], AuthFlow="USER_PASSWORD_AUTH",
-                             AuthParameters={"USERNAME": user["username"], "PASSWORD": user["password"]})
 
 
 def test_disabled_user_cannot_sign_in(idp, confirmed_user):
@@ -22,7 +18,7 @@ def test_disabled_user_cannot_sign_in(idp, confirmed_user):
     idp.admin_disable_user(UserPoolId=pool_id, Username=username)
     assert idp.admin_get_user(UserPoolId=pool_id, Username=username)["Enabled"] is False
     with pytest.raises(ClientError) as exc:
-        sign_in(idp, confirmed_user)
+        user_auth(idp, confirmed_user)
     assert error_of(exc) == ("NotAuthorizedException", "User is disabled.")
     with pytest.raises(ClientError) as exc:
         idp.admin_initiate_auth(UserPoolId=pool_id, ClientId=confirmed_user["client_id"],
@@ -32,7 +28,7 @@ def test_disabled_user_cannot_sign_in(idp, confirmed_user):
 
 
 def test_disabling_revokes_access_and_refresh_tokens(idp, confirmed_user):
-    tokens = sign_in(idp, confirmed_user)["AuthenticationResult"]
+    tokens = user_auth(idp, confirmed_user)["AuthenticationResult"]
     assert idp.get_user(AccessToken=tokens["AccessToken"])["Username"] == confirmed_user["username"]
     idp.admin_disable_user(UserPoolId=confirmed_user["pool_id"], Username=confirmed_user["username"])
     with pytest.raises(ClientError) as exc:

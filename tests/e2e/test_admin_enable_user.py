@@ -6,14 +6,10 @@ import pytest
 from botocore.exceptions import ClientError
 
 from tests.e2e.conftest import error_of, unique
+from tests.helpers import user_auth
 
 # Cognito answers "Refresh Token has been revoked"; the refresh flow here may still say "Invalid Refresh Token".
 REVOKED_REFRESH_MESSAGES = {"Refresh Token has been revoked", "Invalid Refresh Token"}
-
-
-def sign_in(idp, user: dict) -> dict:
-    return idp.initiate_auth(ClientId=user["client_id"], AuthFlow="USER_PASSWORD_AUTH",
-                             AuthParameters={"USERNAME": user["username"], "PASSWORD": user["password"]})
 
 
 def test_enabled_user_signs_in_again(idp, confirmed_user):
@@ -21,13 +17,13 @@ def test_enabled_user_signs_in_again(idp, confirmed_user):
     idp.admin_disable_user(UserPoolId=pool_id, Username=username)
     idp.admin_enable_user(UserPoolId=pool_id, Username=username)
     assert idp.admin_get_user(UserPoolId=pool_id, Username=username)["Enabled"] is True
-    tokens = sign_in(idp, confirmed_user)["AuthenticationResult"]
+    tokens = user_auth(idp, confirmed_user)["AuthenticationResult"]
     assert idp.get_user(AccessToken=tokens["AccessToken"])["Username"] == username
 
 
 def test_tokens_revoked_by_disabling_stay_revoked(idp, confirmed_user):
     pool_id, username = confirmed_user["pool_id"], confirmed_user["username"]
-    old = sign_in(idp, confirmed_user)["AuthenticationResult"]
+    old = user_auth(idp, confirmed_user)["AuthenticationResult"]
     idp.admin_disable_user(UserPoolId=pool_id, Username=username)
     idp.admin_enable_user(UserPoolId=pool_id, Username=username)
     with pytest.raises(ClientError) as exc:
@@ -42,7 +38,7 @@ def test_tokens_revoked_by_disabling_stay_revoked(idp, confirmed_user):
 
 def test_enabling_an_enabled_user_is_not_an_error(idp, confirmed_user):
     idp.admin_enable_user(UserPoolId=confirmed_user["pool_id"], Username=confirmed_user["username"])
-    assert "AuthenticationResult" in sign_in(idp, confirmed_user)
+    assert "AuthenticationResult" in user_auth(idp, confirmed_user)
 
 
 def test_unknown_user(idp, confirmed_user):

@@ -7,22 +7,18 @@ import pytest
 from botocore.exceptions import ClientError
 
 from tests.e2e.conftest import PASSWORD, error_of, unique
+from tests.helpers import password_auth
 
 NEW = "Brand-New-Pass-7"
-
-
-def sign_in(idp, client_id: str, username: str, password: str) -> dict:
-    return idp.initiate_auth(ClientId=client_id, AuthFlow="USER_PASSWORD_AUTH",
-                             AuthParameters={"USERNAME": username, "PASSWORD": password})
 
 
 def test_permanent_password_replaces_the_old_one(idp, confirmed_user):
     pool_id, client_id, username = confirmed_user["pool_id"], confirmed_user["client_id"], confirmed_user["username"]
     idp.admin_set_user_password(UserPoolId=pool_id, Username=username, Password=NEW, Permanent=True)
     assert idp.admin_get_user(UserPoolId=pool_id, Username=username)["UserStatus"] == "CONFIRMED"
-    assert "AccessToken" in sign_in(idp, client_id, username, NEW)["AuthenticationResult"]
+    assert "AccessToken" in password_auth(idp, client_id, username, NEW)["AuthenticationResult"]
     with pytest.raises(ClientError) as exc:
-        sign_in(idp, client_id, username, PASSWORD)
+        password_auth(idp, client_id, username, PASSWORD)
     assert error_of(exc) == ("NotAuthorizedException", "Incorrect username or password.")
 
 
@@ -32,7 +28,7 @@ def test_permanent_password_confirms_an_admin_created_user(idp, make_pool):
     idp.admin_create_user(UserPoolId=pool_id, Username=username, MessageAction="SUPPRESS")
     idp.admin_set_user_password(UserPoolId=pool_id, Username=username, Password=NEW, Permanent=True)
     assert idp.admin_get_user(UserPoolId=pool_id, Username=username)["UserStatus"] == "CONFIRMED"
-    assert "IdToken" in sign_in(idp, client_id, username, NEW)["AuthenticationResult"]
+    assert "IdToken" in password_auth(idp, client_id, username, NEW)["AuthenticationResult"]
 
 
 def test_permanent_password_confirms_an_unconfirmed_user(idp, make_pool):
@@ -42,14 +38,14 @@ def test_permanent_password_confirms_an_unconfirmed_user(idp, make_pool):
                 UserAttributes=[{"Name": "email", "Value": f"{username}@example.com"}])
     idp.admin_set_user_password(UserPoolId=pool_id, Username=username, Password=NEW, Permanent=True)
     assert idp.admin_get_user(UserPoolId=pool_id, Username=username)["UserStatus"] == "CONFIRMED"
-    assert "IdToken" in sign_in(idp, client_id, username, NEW)["AuthenticationResult"]
+    assert "IdToken" in password_auth(idp, client_id, username, NEW)["AuthenticationResult"]
 
 
 def test_temporary_password_requires_a_new_password_at_sign_in(idp, confirmed_user):
     pool_id, client_id, username = confirmed_user["pool_id"], confirmed_user["client_id"], confirmed_user["username"]
     idp.admin_set_user_password(UserPoolId=pool_id, Username=username, Password=NEW)
     assert idp.admin_get_user(UserPoolId=pool_id, Username=username)["UserStatus"] == "FORCE_CHANGE_PASSWORD"
-    challenge = sign_in(idp, client_id, username, NEW)
+    challenge = password_auth(idp, client_id, username, NEW)
     assert challenge["ChallengeName"] == "NEW_PASSWORD_REQUIRED"
     result = idp.respond_to_auth_challenge(ClientId=client_id, ChallengeName="NEW_PASSWORD_REQUIRED",
                                            Session=challenge["Session"],
@@ -67,7 +63,7 @@ def test_password_policy_is_enforced(idp, confirmed_user):
         with pytest.raises(ClientError) as exc:
             idp.admin_set_user_password(UserPoolId=pool_id, Username=username, Password=password, Permanent=True)
         assert error_of(exc) == ("InvalidPasswordException", f"Password did not conform with policy: {reason}")
-    assert "AccessToken" in sign_in(idp, confirmed_user["client_id"], username, PASSWORD)["AuthenticationResult"]
+    assert "AccessToken" in password_auth(idp, confirmed_user["client_id"], username, PASSWORD)["AuthenticationResult"]
 
 
 def test_unknown_user(idp, confirmed_user):

@@ -3,15 +3,11 @@ policy, then PostConfirmation_ConfirmForgotPassword; the errors, and PreventUser
 
 from __future__ import annotations
 
-import contextlib
-import time
-from collections.abc import Iterator
-
 import pytest
 from botocore.exceptions import ClientError
 
-import emulator
 from tests.e2e.conftest import PASSWORD, TRIGGER_ARN, error_of, unique
+from tests.helpers import clock_moved_by, password_auth
 
 NEW_PASSWORD = "Brand-New-Pass-7"
 MISMATCH = ("CodeMismatchException", "Invalid verification code provided, please try again.")
@@ -28,29 +24,8 @@ def verified_user(stack, idp, client_id: str) -> tuple[str, str]:
     return username, email
 
 
-def sign_in(idp, client_id: str, username: str, password: str) -> dict:
-    return idp.initiate_auth(ClientId=client_id, AuthFlow="USER_PASSWORD_AUTH",
-                             AuthParameters={"USERNAME": username, "PASSWORD": password})
-
-
 def wrong_code(code: str) -> str:
     return "000000" if code != "000000" else "111111"
-
-
-@contextlib.contextmanager
-def clock_moved_by(seconds: float) -> Iterator[None]:
-    """Run the local Cognito `seconds` in the future (the stack runs in this process)."""
-
-    class Later:
-        def now(self) -> float:
-            return time.time() + seconds
-
-    saved = emulator.EMULATOR.clock
-    emulator.EMULATOR.clock = Later()
-    try:
-        yield
-    finally:
-        emulator.EMULATOR.clock = saved
 
 
 def test_code_sets_the_new_password_once(stack, idp, make_pool):
@@ -60,9 +35,9 @@ def test_code_sets_the_new_password_once(stack, idp, make_pool):
     code = stack.latest_code(email)
     idp.confirm_forgot_password(ClientId=client_id, Username=username, ConfirmationCode=code, Password=NEW_PASSWORD,
                                 ClientMetadata={"reason": "forgot"})
-    assert "AccessToken" in sign_in(idp, client_id, username, NEW_PASSWORD)["AuthenticationResult"]
+    assert "AccessToken" in password_auth(idp, client_id, username, NEW_PASSWORD)["AuthenticationResult"]
     with pytest.raises(ClientError) as exc:
-        sign_in(idp, client_id, username, PASSWORD)
+        password_auth(idp, client_id, username, PASSWORD)
     assert error_of(exc) == ("NotAuthorizedException", "Incorrect username or password.")
     post = next(i for i in stack.invocations() if i["trigger"] == "PostConfirmation"
             and i["event"]["userName"] == username)["event"]
@@ -105,7 +80,7 @@ def test_code_expires_after_an_hour(stack, idp, make_pool):
         idp.confirm_forgot_password(ClientId=client_id, Username=username, ConfirmationCode=code,
                                     Password=NEW_PASSWORD)
     assert error_of(exc) == EXPIRED
-    assert "AccessToken" in sign_in(idp, client_id, username, PASSWORD)["AuthenticationResult"]
+    assert "AccessToken" in password_auth(idp, client_id, username, PASSWORD)["AuthenticationResult"]
 
 
 def test_new_password_must_meet_the_policy(stack, idp, make_pool):
@@ -162,5 +137,5 @@ def test_unconfirmed_user_keeps_its_status(stack, idp, make_pool, monkeypatch):
                                 Password=NEW_PASSWORD)
     assert idp.admin_get_user(UserPoolId=pool_id, Username=username)["UserStatus"] == "UNCONFIRMED"
     with pytest.raises(ClientError) as exc:
-        sign_in(idp, client_id, username, NEW_PASSWORD)
+        password_auth(idp, client_id, username, NEW_PASSWORD)
     assert error_of(exc) == ("UserNotConfirmedException", "User is not confirmed.")

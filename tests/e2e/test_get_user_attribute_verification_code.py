@@ -8,12 +8,7 @@ import pytest
 from botocore.exceptions import ClientError
 
 from tests.e2e.conftest import error_of
-
-
-def access_token(idp, user: dict[str, str]) -> str:
-    return idp.initiate_auth(ClientId=user["client_id"], AuthFlow="USER_PASSWORD_AUTH",
-                             AuthParameters={"USERNAME": user["username"], "PASSWORD": user["password"]}
-                             )["AuthenticationResult"]["AccessToken"]
+from tests.helpers import access_token
 
 
 def test_sends_a_code_that_replaces_the_previous_one(stack, idp, confirmed_user):

@@ -11,15 +11,11 @@ import pytest
 from botocore.exceptions import ClientError
 
 from tests.e2e.conftest import PASSWORD, error_of, unique
+from tests.helpers import password_auth
 
 INVALID_CODE = ("CodeMismatchException", "Invalid code received for user")
 MFA_ON = {"MfaConfiguration": "ON",
           "SmsConfiguration": {"SnsCallerArn": "arn:aws:iam::123456789012:role/cognito-sns", "ExternalId": "x"}}
-
-
-def sign_in(idp, client_id: str, username: str) -> dict:
-    return idp.initiate_auth(ClientId=client_id, AuthFlow="USER_PASSWORD_AUTH",
-                             AuthParameters={"USERNAME": username, "PASSWORD": PASSWORD})
 
 
 def answer(idp, client_id: str, username: str, session: str, code: str) -> dict:
@@ -41,13 +37,13 @@ def wrong_code(secret: str) -> str:
 
 def test_enrolled_user_is_asked_for_a_code_at_every_sign_in(stack, idp, confirmed_user):
     client_id, username = confirmed_user["client_id"], confirmed_user["username"]
-    access = sign_in(idp, client_id, username)["AuthenticationResult"]["AccessToken"]
+    access = password_auth(idp, client_id, username)["AuthenticationResult"]["AccessToken"]
     secret = idp.associate_software_token(AccessToken=access)["SecretCode"]
     idp.verify_software_token(AccessToken=access, UserCode=pyotp.TOTP(secret).now())
     idp.set_user_mfa_preference(AccessToken=access,
                                 SoftwareTokenMfaSettings={"Enabled": True, "PreferredMfa": True})
 
-    challenge = sign_in(idp, client_id, username)
+    challenge = password_auth(idp, client_id, username)
     assert challenge["ChallengeName"] == "SOFTWARE_TOKEN_MFA"
     assert "AuthenticationResult" not in challenge
     with pytest.raises(ClientError) as exc:
@@ -60,7 +56,7 @@ def test_enrolled_user_is_asked_for_a_code_at_every_sign_in(stack, idp, confirme
             and i["event"]["userName"] == username)["event"]
     assert post["triggerSource"] == "PostAuthentication_Authentication"
 
-    replay = sign_in(idp, client_id, username)
+    replay = password_auth(idp, client_id, username)
     with pytest.raises(ClientError) as exc:
         answer(idp, client_id, username, replay["Session"], code)
     assert error_of(exc) == INVALID_CODE
@@ -72,7 +68,7 @@ def test_pool_requiring_mfa_enrols_during_sign_in(idp, make_pool):
     idp.sign_up(ClientId=client_id, Username=username, Password=PASSWORD)
     idp.admin_confirm_sign_up(UserPoolId=pool_id, Username=username)
 
-    setup = sign_in(idp, client_id, username)
+    setup = password_auth(idp, client_id, username)
     assert setup["ChallengeName"] == "MFA_SETUP"
     associated = idp.associate_software_token(Session=setup["Session"])
     secret = associated["SecretCode"]
@@ -88,7 +84,7 @@ def test_pool_requiring_mfa_enrols_during_sign_in(idp, make_pool):
                                            ChallengeResponses={"USERNAME": username})["AuthenticationResult"]
     assert idp.get_user(AccessToken=tokens["AccessToken"])["UserMFASettingList"] == ["SOFTWARE_TOKEN_MFA"]
 
-    again = sign_in(idp, client_id, username)
+    again = password_auth(idp, client_id, username)
     assert again["ChallengeName"] == "SOFTWARE_TOKEN_MFA"
     assert "AccessToken" in answer(idp, client_id, username, again["Session"],
                                    next_step_code(secret))["AuthenticationResult"]

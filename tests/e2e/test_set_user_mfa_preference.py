@@ -8,17 +8,13 @@ import pytest
 from botocore.exceptions import ClientError
 
 from tests.e2e.conftest import error_of
+from tests.helpers import user_auth
 
 TOTP_ON = {"Enabled": True, "PreferredMfa": True}
 
 
-def sign_in(idp, user: dict[str, str]) -> dict:
-    return idp.initiate_auth(ClientId=user["client_id"], AuthFlow="USER_PASSWORD_AUTH",
-                             AuthParameters={"USERNAME": user["username"], "PASSWORD": user["password"]})
-
-
 def test_enabling_needs_a_verified_token(idp, confirmed_user):
-    access = sign_in(idp, confirmed_user)["AuthenticationResult"]["AccessToken"]
+    access = user_auth(idp, confirmed_user)["AuthenticationResult"]["AccessToken"]
     idp.associate_software_token(AccessToken=access)
     with pytest.raises(ClientError) as exc:
         idp.set_user_mfa_preference(AccessToken=access, SoftwareTokenMfaSettings=TOTP_ON)
@@ -28,20 +24,20 @@ def test_enabling_needs_a_verified_token(idp, confirmed_user):
 
 
 def test_turn_on_then_off(idp, confirmed_user):
-    access = sign_in(idp, confirmed_user)["AuthenticationResult"]["AccessToken"]
+    access = user_auth(idp, confirmed_user)["AuthenticationResult"]["AccessToken"]
     secret = idp.associate_software_token(AccessToken=access)["SecretCode"]
     idp.verify_software_token(AccessToken=access, UserCode=pyotp.TOTP(secret).now())
     idp.set_user_mfa_preference(AccessToken=access, SoftwareTokenMfaSettings=TOTP_ON)
     assert idp.get_user(AccessToken=access)["PreferredMfaSetting"] == "SOFTWARE_TOKEN_MFA"
-    assert sign_in(idp, confirmed_user)["ChallengeName"] == "SOFTWARE_TOKEN_MFA"
+    assert user_auth(idp, confirmed_user)["ChallengeName"] == "SOFTWARE_TOKEN_MFA"
     idp.set_user_mfa_preference(AccessToken=access, SoftwareTokenMfaSettings={"Enabled": False,
                                                                                "PreferredMfa": False})
     assert "PreferredMfaSetting" not in idp.get_user(AccessToken=access)
-    assert "AccessToken" in sign_in(idp, confirmed_user)["AuthenticationResult"]
+    assert "AccessToken" in user_auth(idp, confirmed_user)["AuthenticationResult"]
 
 
 def test_unsupported_mfa_kinds_are_refused(idp, confirmed_user):
-    access = sign_in(idp, confirmed_user)["AuthenticationResult"]["AccessToken"]
+    access = user_auth(idp, confirmed_user)["AuthenticationResult"]["AccessToken"]
     with pytest.raises(ClientError) as exc:
         idp.set_user_mfa_preference(AccessToken=access, SMSMfaSettings={"Enabled": True})
     assert error_of(exc) == ("UnsupportedOperationException", "SMS MFA is not supported by this local Cognito.")

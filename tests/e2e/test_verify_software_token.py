@@ -10,14 +10,9 @@ import pytest
 from botocore.exceptions import ClientError
 
 from tests.e2e.conftest import error_of
+from tests.helpers import access_token
 
 MISMATCH = ("EnableSoftwareTokenMFAException", "Code mismatch and fail enable Software Token MFA")
-
-
-def access_token(idp, user: dict[str, str]) -> str:
-    return idp.initiate_auth(ClientId=user["client_id"], AuthFlow="USER_PASSWORD_AUTH",
-                             AuthParameters={"USERNAME": user["username"], "PASSWORD": user["password"]}
-                             )["AuthenticationResult"]["AccessToken"]
 
 
 def wrong_code(secret: str) -> str:

@@ -3,44 +3,18 @@ day-old codes are refused; an email alias verified by another user cannot be ver
 
 from __future__ import annotations
 
-import contextlib
-import time
-from collections.abc import Iterator
-
 import pytest
 from botocore.exceptions import ClientError
 
-import emulator
 from tests.e2e.conftest import PASSWORD, error_of, unique
+from tests.helpers import access_token, clock_moved_by
 
 MISMATCH = ("CodeMismatchException", "Invalid verification code provided, please try again.")
 EXPIRED = ("ExpiredCodeException", "Invalid code provided, please request a code again.")
 
 
-def access_token(idp, user: dict[str, str]) -> str:
-    return idp.initiate_auth(ClientId=user["client_id"], AuthFlow="USER_PASSWORD_AUTH",
-                             AuthParameters={"USERNAME": user["username"], "PASSWORD": user["password"]}
-                             )["AuthenticationResult"]["AccessToken"]
-
-
 def email_verified(idp, access: str) -> str | None:
     return {a["Name"]: a["Value"] for a in idp.get_user(AccessToken=access)["UserAttributes"]}.get("email_verified")
-
-
-@contextlib.contextmanager
-def clock_moved_by(seconds: float) -> Iterator[None]:
-    """Run the local Cognito `seconds` in the future (the stack runs in this process)."""
-
-    class Later:
-        def now(self) -> float:
-            return time.time() + seconds
-
-    saved = emulator.EMULATOR.clock
-    emulator.EMULATOR.clock = Later()
-    try:
-        yield
-    finally:
-        emulator.EMULATOR.clock = saved
 
 
 def test_right_code_verifies_once(stack, idp, confirmed_user):
