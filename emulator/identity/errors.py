@@ -17,3 +17,8 @@ class ResourceConflictException(CognitoError):  # noqa: N818
 
 class ExternalServiceException(CognitoError):  # noqa: N818
     default_message = "An exception occurred with an external service."
+
+
+class DeveloperUserAlreadyRegisteredException(CognitoError):  # noqa: N818
+    default_message = ("The provided developer user identifier is already registered with Cognito under a "
+                       "different identity ID.")

@@ -17,8 +17,14 @@ with the message Cognito answers (cognito-contract.md §4.1 and the observed mes
    this identity pool.";
 7. with ServerSideTokenCheck, the user still exists and is enabled and the token is not revoked.
 
-Only Cognito user-pool providers are verified locally; a token of another provider (Facebook, an OIDC or
-SAML provider, a developer provider) is refused with NotAuthorizedException, never trusted.
+Only Cognito user-pool providers are verified locally. A login of another configured provider (a social
+provider of SupportedLoginProviders, an OIDC issuer of OpenIdConnectProviderARNs, a SAML provider ARN) would
+need the provider's keys over the network: an OpenID Connect token still gets Cognito's offline checks (a
+JWT, ``iss`` matching the provider), then every such login is refused with NotAuthorizedException
+(:func:`not_verified_locally`), never trusted. The key ``cognito-identity.amazonaws.com`` carries an OpenID
+token of this identity pool issued by GetOpenIdTokenForDeveloperIdentity (developer-authenticated
+identities, https://docs.aws.amazon.com/cognito/latest/developerguide/developer-authenticated-identities.html),
+verified against the pool's own signing key.
 """
 
 from __future__ import annotations
@@ -32,8 +38,7 @@ import jwt
 
 from emulator.context import Context
 from emulator.errors import NotAuthorizedException
-from emulator.identity.errors import ExternalServiceException
-from emulator.identity.state import IdentityPool
+from emulator.identity.state import OPENID_ISSUER, IdentityPool, IdentityStore
 
 COGNITO_PROVIDER = re.compile(r"cognito-idp\.(?P<region>[a-z0-9-]+)\.amazonaws\.com/(?P<pool>[\w-]+_[0-9a-zA-Z]+)")
 
@@ -43,8 +48,18 @@ WRONG_ISSUER = "Invalid login token. Issuer doesn't match providerName"
 BAD_SIGNATURE = "Invalid login token. Couldn't verify signed token."
 NO_AUDIENCE = "Invalid login token. Missing a required claim: aud"
 REVOKED = "Invalid login token. Token has been revoked."
+DEVELOPER_LOGIN = "cognito-identity.amazonaws.com"
+# Social providers that sign in with an OpenID Connect ID token, and the `iss` values their tokens carry.
+OPENID_SOCIAL_ISSUERS = {"accounts.google.com": ("https://accounts.google.com", "accounts.google.com"),
+                         "appleid.apple.com": ("https://appleid.apple.com",)}
+
 # Expiry of a remote token is checked against the emulator's clock, with Cognito's message, in _checked.
 EXPIRY_CHECKED_LATER = 1e12
+
+
+def not_verified_locally(provider: str) -> str:
+    return (f"Invalid login token. Logins of {provider} are not verified by this local identity pool "
+            "(cogworks emulator); use a Cognito user pool provider.")
 
 
 @dataclass(frozen=True)
@@ -55,6 +70,8 @@ class VerifiedLogin:
     client_id: str
     subject: str
     claims: dict[str, Any]
+    # A developer provider's login: `subject` is the developer user identifier, `client_id` the pool id.
+    developer: bool = False
 
     @property
     def mapping_key(self) -> str:
@@ -67,13 +84,8 @@ def verify_logins(ctx: Context, pool: IdentityPool, logins: dict[str, str] | Non
     return [verify_login(ctx, pool, provider, token) for provider, token in (logins or {}).items()]
 
 
-def verify_login(ctx: Context, pool: IdentityPool, provider: str, token: str) -> VerifiedLogin:
-    if provider not in pool.provider_names():
-        raise NotAuthorizedException(UNSUPPORTED_PROVIDER)
-    match = COGNITO_PROVIDER.fullmatch(provider)
-    if match is None:
-        raise NotAuthorizedException(f"Invalid login token. Logins of {provider} are not verified by this local "
-                                     "identity pool (cogworks emulator); use a Cognito user pool provider.")
+def _unverified(token: str) -> tuple[dict[str, Any], dict[str, Any]]:
+    """The header and claims of a JWT, before any check: else NOT_A_TOKEN."""
     try:
         header = jwt.get_unverified_header(token)
         unverified = jwt.decode(token, options={"verify_signature": False})
@@ -81,6 +93,18 @@ def verify_login(ctx: Context, pool: IdentityPool, provider: str, token: str) ->
         raise NotAuthorizedException(NOT_A_TOKEN) from None
     if not isinstance(unverified, dict):
         raise NotAuthorizedException(NOT_A_TOKEN)
+    return header, unverified
+
+
+def verify_login(ctx: Context, pool: IdentityPool, provider: str, token: str) -> VerifiedLogin:
+    if provider == DEVELOPER_LOGIN and pool.developer_provider is not None:
+        return _verify_developer(ctx, pool, token)
+    if provider not in pool.provider_names():
+        raise NotAuthorizedException(UNSUPPORTED_PROVIDER)
+    match = COGNITO_PROVIDER.fullmatch(provider)
+    if match is None:
+        raise _not_verifiable(pool, provider, token)
+    header, unverified = _unverified(token)
     user_pool_id = match["pool"]
     local_pool = ctx.store.pools.get(user_pool_id)
     if local_pool is not None:
@@ -112,11 +136,19 @@ def _verify_local(user_pool: Any, header: dict[str, Any], token: str) -> dict[st
 
 _verifiers: dict[str, Any] = {}
 _verifiers_lock = threading.Lock()
+# Issuers whose JWKS could not be downloaded last time (the verifier then waits before trying again).
+_unreachable: set[str] = set()
+
+
+def unreachable_issuer(issuer: str) -> str:
+    return (f"Invalid login token. Couldn't verify signed token: the keys of {issuer} could not be fetched "
+            "by this local identity pool (cogworks emulator), which verifies its own user pools offline.")
 
 
 def _verify_remote(issuer: str, token: str) -> dict[str, Any]:
-    """A real user pool's token: its JWKS over HTTPS (cached per issuer by the bundle's verifier)."""
-    from chalicelib.auth.jwt_verifier import CognitoJwtVerifier, JwksFetchError, JwtError
+    """A real user pool's token: its JWKS over HTTPS (cached per issuer by the bundle's verifier). Without
+    network access the login is refused, the same way every time, naming the issuer."""
+    from chalicelib.auth.jwt_verifier import CognitoJwtVerifier, JwksFetchError, JwksWaitPeriodError, JwtError
 
     with _verifiers_lock:
         verifier = _verifiers.get(issuer)
@@ -124,11 +156,16 @@ def _verify_remote(issuer: str, token: str) -> dict[str, Any]:
             verifier = _verifiers[issuer] = CognitoJwtVerifier(issuer=issuer, token_use=None, client_id=None,
                                                                grace_seconds=EXPIRY_CHECKED_LATER)
     try:
-        return verifier.verify(token)
+        claims = verifier.verify(token)
     except JwksFetchError:
-        raise ExternalServiceException() from None
+        _unreachable.add(issuer)
+        raise NotAuthorizedException(unreachable_issuer(issuer)) from None
+    except JwksWaitPeriodError:
+        raise NotAuthorizedException(unreachable_issuer(issuer) if issuer in _unreachable else BAD_SIGNATURE) from None
     except JwtError:
         raise NotAuthorizedException(BAD_SIGNATURE) from None
+    _unreachable.discard(issuer)
+    return claims
 
 
 def _checked(ctx: Context, pool: IdentityPool, provider: str, claims: dict[str, Any],
@@ -155,3 +192,59 @@ def _checked(ctx: Context, pool: IdentityPool, provider: str, claims: dict[str, 
                 or claims.get("origin_jti") in ctx.store.revoked_origin_jtis):
             raise NotAuthorizedException(REVOKED)
     return VerifiedLogin(provider=provider, client_id=aud, subject=subject, claims=claims)
+
+
+def _not_verifiable(pool: IdentityPool, provider: str, token: str) -> NotAuthorizedException:
+    """The refusal of a login of a configured provider other than a user pool. An OpenID Connect provider's
+    token first gets the checks that need no network, with Cognito's messages."""
+    issuers: tuple[str, ...] = ()
+    if provider in pool.openid_connect_providers():
+        issuers = (f"https://{provider}",)
+    elif provider in OPENID_SOCIAL_ISSUERS:
+        issuers = OPENID_SOCIAL_ISSUERS[provider]
+    if issuers:
+        _header, unverified = _unverified(token)
+        if unverified.get("iss") not in issuers:
+            return NotAuthorizedException(WRONG_ISSUER)
+    return NotAuthorizedException(not_verified_locally(provider))
+
+
+def developer_amr(developer_provider: str, pool_id: str, user_identifier: str) -> str:
+    """The `amr` entry of an OpenID token issued for a developer user identifier."""
+    return f"{developer_provider}:{pool_id}:{user_identifier}"
+
+
+def _verify_developer(ctx: Context, pool: IdentityPool, token: str) -> VerifiedLogin:
+    """An OpenID token that GetOpenIdTokenForDeveloperIdentity issued for this pool."""
+    from emulator.identity import state
+
+    header, unverified = _unverified(token)
+    if unverified.get("iss") != OPENID_ISSUER:
+        raise NotAuthorizedException(WRONG_ISSUER)
+    claims = _verify_openid(state.of(ctx), header, token)
+    now = int(ctx.now())
+    exp = claims.get("exp")
+    if not isinstance(exp, int) or isinstance(exp, bool):
+        raise NotAuthorizedException("Invalid login token. Missing a required claim: exp")
+    if now >= exp:
+        raise NotAuthorizedException(f"Invalid login token. Token expired: {now} >= {exp}")
+    developer = pool.developer_provider
+    prefix = developer_amr(str(developer), pool.pool_id, "")
+    amr = claims.get("amr") if isinstance(claims.get("amr"), list) else []
+    subjects = [v[len(prefix):] for v in amr if isinstance(v, str) and v.startswith(prefix) and len(v) > len(prefix)]
+    if claims.get("aud") != pool.pool_id or not subjects:
+        raise NotAuthorizedException(UNSUPPORTED_PROVIDER)
+    return VerifiedLogin(provider=str(developer), client_id=pool.pool_id, subject=subjects[0], claims=claims,
+                         developer=True)
+
+
+def _verify_openid(store: IdentityStore, header: dict[str, Any], token: str) -> dict[str, Any]:
+    key = store.signing_key()
+    if header.get("kid") != key.kid or header.get("alg") != "RS256":
+        raise NotAuthorizedException(BAD_SIGNATURE)
+    try:
+        return jwt.decode(token, jwt.PyJWK(key.public_jwk).key, algorithms=["RS256"],
+                          options={"verify_exp": False, "verify_aud": False, "verify_iat": False,
+                                   "verify_nbf": False})
+    except jwt.PyJWTError:
+        raise NotAuthorizedException(BAD_SIGNATURE) from None

@@ -18,7 +18,7 @@ from typing import Any
 import jwt
 from cryptography.hazmat.primitives import serialization
 
-from emulator.identity.logins import VerifiedLogin
+from emulator.identity.logins import VerifiedLogin, developer_amr
 from emulator.identity.state import OPENID_ISSUER, Identity, IdentityPool, IdentityStore
 
 OPEN_ID_TOKEN_SECONDS = 600
@@ -36,7 +36,10 @@ def amr(logins: list[VerifiedLogin]) -> list[str]:
         return ["unauthenticated"]
     values = ["authenticated"]
     for login in logins:
-        values += [login.provider, f"{login.mapping_key}:CognitoSignIn:{login.subject}"]
+        if login.developer:
+            values += [login.provider, developer_amr(login.provider, login.client_id, login.subject)]
+        else:
+            values += [login.provider, f"{login.mapping_key}:CognitoSignIn:{login.subject}"]
     return values
 
 

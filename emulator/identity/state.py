@@ -51,9 +51,24 @@ class IdentityPool:
     def cognito_providers(self) -> list[dict[str, Any]]:
         return list(self.config.get("CognitoIdentityProviders") or [])
 
+    @property
+    def developer_provider(self) -> str | None:
+        name = self.config.get("DeveloperProviderName")
+        return name if isinstance(name, str) and name else None
+
+    def openid_connect_providers(self) -> set[str]:
+        """The Logins keys of the pool's OIDC providers: each IAM provider ARN's name, its issuer URL without
+        ``https://`` (https://docs.aws.amazon.com/cognito/latest/developerguide/open-id.html)."""
+        return {arn.split(":oidc-provider/", 1)[1] for arn in self.config.get("OpenIdConnectProviderARNs") or []
+                if ":oidc-provider/" in arn}
+
     def provider_names(self) -> set[str]:
+        """Every Logins key the pool accepts: user pools, social providers, OIDC issuers and SAML provider
+        ARNs (the SAML key is the ARN itself, DG saml-identity-provider.html)."""
         names = {p["ProviderName"] for p in self.cognito_providers if p.get("ProviderName")}
         names |= set(self.config.get("SupportedLoginProviders") or {})
+        names |= self.openid_connect_providers()
+        names |= set(self.config.get("SamlProviderARNs") or [])
         return names
 
     def client_ids(self, provider_name: str) -> set[str]:

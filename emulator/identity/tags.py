@@ -33,6 +33,8 @@ def _value(claim: Any) -> str | None:
 def principal_tags(pool: IdentityPool, login: VerifiedLogin | None) -> dict[str, str]:
     if login is None:
         return {}
+    if login.developer:
+        return developer_tags(login.claims)
     mapping = pool.principal_tags.get(login.mapping_key) or pool.principal_tags.get(login.provider)
     if mapping is None:
         return {}
@@ -43,3 +45,13 @@ def principal_tags(pool: IdentityPool, login: VerifiedLogin | None) -> dict[str,
         if value and len(value) <= MAX_TAG_VALUE_CHARS:
             tags[tag] = value
     return tags
+
+
+def developer_tags(claims: dict[str, Any]) -> dict[str, str]:
+    """The PrincipalTags that GetOpenIdTokenForDeveloperIdentity put in its token, carried over as they are."""
+    session = claims.get("https://aws.amazon.com/tags")
+    tags = session.get("principal_tags") if isinstance(session, dict) else None
+    if not isinstance(tags, dict):
+        return {}
+    return {name: values[0] for name, values in tags.items()
+            if isinstance(name, str) and isinstance(values, list) and values and isinstance(values[0], str)}

@@ -161,7 +161,7 @@ def test_oversized_maps_and_tokens_fail_validation(ci: Any, world: dict[str, Any
     (json.dumps({"IdentityPoolId": 5}).encode(), "AWSCognitoIdentityService.GetId", "SerializationException"),
     (json.dumps({"IdentityPoolId": "us-east-1:0", "Logins": ["x"]}).encode(), "AWSCognitoIdentityService.GetId",
      "SerializationException"),
-    (b"{}", "AWSCognitoIdentityService.LookupDeveloperIdentity", "UnsupportedOperationException"),
+    (b"{}", "AWSCognitoIdentityService.MergeDeveloperIdentities", "UnsupportedOperationException"),
     (b"{}", "AWSCognitoIdentityService.NoSuchAction", "UnknownOperationException"),
     (b"{}", "AWSCognitoIdentityProviderService.GetId", "UnknownOperationException"),
     (b"x" * (1024 * 1024 + 1), "AWSCognitoIdentityService.GetId", "SerializationException"),

@@ -79,7 +79,7 @@ def test_a_mapping_must_name_a_provider_of_the_pool(ci: Any, pool: tuple[str, st
         ci.set_identity_pool_roles(IdentityPoolId=pool_id, Roles={},
                                    RoleMappings={other: {"Type": "Token", "AmbiguousRoleResolution": "Deny"}})
     assert error_message(exc) == ("InvalidParameterException",
-                                  f"The role mapping key {other} is not an identity provider of this identity pool.")
+                                  f"({other}) is not a valid RoleMapping ProviderName or is not a configured provider.")
 
 
 def test_the_model_limits_apply(ci: Any, pool: tuple[str, str]) -> None:

@@ -38,28 +38,35 @@ def node_binary() -> str:
     return node
 
 
-def installed_sdk_version() -> str:
-    pinned = json.loads((JS_DIR / "package.json").read_text())["dependencies"][SDK]
-    installed = JS_DIR / "node_modules" / SDK / "package.json"
+def installed_sdk_version(package: str = SDK) -> str:
+    """The installed version of a package of tests/js, which must be the one package.json pins."""
+    pinned = json.loads((JS_DIR / "package.json").read_text())["dependencies"][package]
+    installed = JS_DIR / "node_modules" / package / "package.json"
     assert installed.exists(), ("tests/js/node_modules is missing: run `npm ci --prefix tests/js` "
                                 "(`make test` does it)")
     version = json.loads(installed.read_text())["version"]
-    assert version == pinned, f"{SDK} {version} is installed, {pinned} is pinned: run `npm ci --prefix tests/js`"
+    assert version == pinned, f"{package} {version} is installed, {pinned} is pinned: run `npm ci --prefix tests/js`"
     return version
+
+
+def run_node_tests(node: str, test_file: str, env: dict[str, str], minimum: int, timeout: float = 100) -> str:
+    """``node --test`` on one file of tests/js (a file path works the same on Node 20 and 22+); every test
+    passes and there are at least ``minimum``. Returns the TAP output."""
+    run = subprocess.run([node, "--test", "--test-reporter=tap", test_file], cwd=JS_DIR,
+                         env={**os.environ, **env}, capture_output=True, text=True, timeout=timeout, check=False)
+    output = f"{run.stdout}\n{run.stderr}"
+    assert run.returncode == 0, f"node --test {test_file} failed (exit {run.returncode}):\n{output}"
+    counts = {name: int(n) for name, n in re.findall(r"^# (tests|pass|fail) (\d+)$", run.stdout, re.MULTILINE)}
+    assert counts.get("fail") == 0 and counts.get("tests", 0) >= minimum and counts["pass"] == counts["tests"], output
+    return run.stdout
 
 
 def test_sdk_signs_up_confirms_signs_in_refreshes_and_signs_out(stack):
     node = node_binary()
     installed_sdk_version()
-    env = {**os.environ, "COGWORKS_BASE_URL": stack.base_url,
-           "COGWORKS_USER_POOL_ID": stack.config["userPoolId"], "COGWORKS_CLIENT_ID": stack.config["clientId"]}
-    # From tests/js with no path: node's default test-file patterns, the same on Node 20 and 22+.
-    run = subprocess.run([node, "--test", "--test-reporter=tap"], cwd=JS_DIR, env=env,
-                         capture_output=True, text=True, timeout=100, check=False)
-    output = f"{run.stdout}\n{run.stderr}"
-    assert run.returncode == 0, f"node --test failed (exit {run.returncode}):\n{output}"
-    counts = {name: int(n) for name, n in re.findall(r"^# (tests|pass|fail) (\d+)$", run.stdout, re.MULTILINE)}
-    assert counts.get("fail") == 0 and counts.get("tests", 0) >= 12 and counts["pass"] == counts["tests"], output
+    run_node_tests(node, "sdk_flow.test.mjs", minimum=12, env={
+        "COGWORKS_BASE_URL": stack.base_url, "COGWORKS_USER_POOL_ID": stack.config["userPoolId"],
+        "COGWORKS_CLIENT_ID": stack.config["clientId"]})
 
 
 def allowed_headers(response: requests.Response) -> set[str]:

@@ -4,6 +4,7 @@ the IdentityPool shape, and checking a request's Logins against an identity."""
 from __future__ import annotations
 
 import os
+import re
 from typing import Any
 
 from emulator.context import Context
@@ -56,6 +57,10 @@ def pool_config(request: dict[str, Any]) -> dict[str, Any]:
         if (name, client) in seen:
             raise InvalidParameterException(f"Duplicate Cognito identity provider: {name} with client {client}")
         seen.add((name, client))
+    for field, kind in (("OpenIdConnectProviderARNs", "oidc-provider"), ("SamlProviderARNs", "saml-provider")):
+        for arn in config.get(field) or []:
+            if not re.fullmatch(rf"arn:aws(?:-[a-z]+)*:iam::\d{{12}}:{kind}/\S+", arn):
+                raise InvalidParameterException(f"Invalid {field[:-1]}: {arn} is not an IAM {kind} ARN.")
     return config
 
 
@@ -77,7 +82,8 @@ def authorize(ctx: Context, pool: IdentityPool, identity: Identity,
     unauthenticated identity becomes authenticated); none only where the pool allows guests."""
     verified = verify_logins(ctx, pool, logins)
     identities = store(ctx)
-    if identity.authenticated and not any(identity.logins.get(v.provider) == v.subject for v in verified):
+    if identity.authenticated and not any(
+            identities.by_login.get((pool.pool_id, v.provider, v.subject)) == identity.identity_id for v in verified):
         raise NotAuthorizedException(LOGINS_DONT_MATCH)
     if not verified and not pool.allow_unauthenticated:
         raise NotAuthorizedException(UNAUTHENTICATED_NOT_SUPPORTED)
@@ -87,7 +93,8 @@ def authorize(ctx: Context, pool: IdentityPool, identity: Identity,
             if owner is not None and owner != identity.identity_id:
                 raise NotAuthorizedException(LOGINS_DONT_MATCH)
             linked = identity.logins.get(login.provider)
-            if linked is not None and linked != login.subject:
+            # An identity may have several developer user identifiers (LookupDeveloperIdentity lists them).
+            if linked is not None and linked != login.subject and not login.developer:
                 raise ResourceConflictException(
                     f"This identity is already linked to another login of {login.provider}.")
             if owner is None:

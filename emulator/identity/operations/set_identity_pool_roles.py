@@ -30,13 +30,16 @@ def _check_role(arn: str) -> None:
 def mapping_keys(pool: IdentityPool) -> set[str]:
     keys = {f"{p['ProviderName']}:{p['ClientId']}" for p in pool.cognito_providers
             if p.get("ProviderName") and p.get("ClientId")}
-    return keys | set(pool.config.get("SupportedLoginProviders") or {})
+    # Other providers (social, OIDC issuer, SAML provider ARN) are keyed by their Logins key alone.
+    others = pool.provider_names() - {p["ProviderName"] for p in pool.cognito_providers if p.get("ProviderName")}
+    return keys | others
 
 
 def _check_mapping(pool: IdentityPool, key: str, mapping: dict[str, Any]) -> None:
     if key not in mapping_keys(pool):
+        # The wording the service was seen to answer (a CloudFormation failure quoted in aws-cdk#22951).
         raise InvalidParameterException(
-            f"The role mapping key {key} is not an identity provider of this identity pool.")
+            f"({key}) is not a valid RoleMapping ProviderName or is not a configured provider.")
     if not mapping.get("AmbiguousRoleResolution"):
         raise InvalidParameterException(
             f"AmbiguousRoleResolution is required for the role mapping of {key}.")
