@@ -7,211 +7,125 @@ the invite codes of this stage's user pool (USER_POOL_ID).
     GET    /admin/invite-codes               ?limit=1..100&nextToken=... the codes' records, never the codes
     DELETE /admin/invite-codes/{inviteId}    revoke one
 
-Every route needs ``Authorization: Bearer <access token>`` (or the auth API's access cookie), checked by
-:func:`chalicelib.api.authorizer.authorize`, whose ``cognito:groups`` claim contains ADMIN_GROUP (default
-``admins``): 401 without a valid token, 403 outside the group. Bodies are strict JSON objects (an unknown
-member, a wrong type, a repeated key, over 256 KiB are 400s); errors are ``{"error": {"code", "message"}}`` as
-in the auth API (:mod:`chalicelib.api.errors`). DynamoDB being unavailable is 503; a PUT whose
-``expectedVersion`` is stale is 409.
+Every route is an admin route of :mod:`chalicelib.api.edge`: an access token (``Authorization: Bearer`` or the
+auth API's access cookie) whose ``cognito:groups`` contains ADMIN_GROUP (default ``admins``): 401 without a
+valid token, 403 outside the group. Bodies are strict JSON objects (an unknown member, a wrong type, a repeated
+key, over 256 KiB are 400s); so is a query parameter a route does not take. DynamoDB being unavailable is 503; a PUT
+whose ``expectedVersion`` is stale is 409.
 
 Register with ``app.register_blueprint(admin_routes.bp)``; tests build their own with :func:`make_blueprint`.
 """
 
 from __future__ import annotations
 
-import os
 import time
-from collections.abc import Callable
-from dataclasses import dataclass
-from typing import Final, TypeVar
+from typing import Final
 
 from chalice import Blueprint, Response
-from chalice.app import Request
-from pydantic import Field
 
-from chalicelib.api import http
-from chalicelib.api.authorizer import Principal, authorize
-from chalicelib.api.errors import error_response
+from chalicelib.api.edge import Call, add_routes
+from chalicelib.api.errors import ConflictError, NotFoundError, Translations, unavailable
 from chalicelib.api.http import json_response
-from chalicelib.api.models import RequestBody
+from chalicelib.api.models_admin import (
+    MAX_BODY_BYTES,
+    CreateInviteRequest,
+    InviteDeletedResponse,
+    InviteListQuery,
+    InviteListResponse,
+    InvitePath,
+    NewInviteResponse,
+    NoQuery,
+    PutRulesRequest,
+    SignupRulesResponse,
+)
+from chalicelib.api.openapi import AdminOnly, RouteSpec
 from chalicelib.services.cognito import CognitoConfig
-from chalicelib.services.errors import GENERIC_UPSTREAM_MESSAGE, ApiError, RequestValidationError
-from chalicelib.signup import invites, store
-from chalicelib.signup.rules import RuleSet, UserText, normalize_domain
+from chalicelib.services.errors import RequestValidationError
+from chalicelib.signup import store
+from chalicelib.signup.rules import normalize_domain
 
-ADMIN_GROUP_ENV: Final = "ADMIN_GROUP"
-DEFAULT_ADMIN_GROUP: Final = "admins"
-MAX_BODY_BYTES: Final = 256 * 1024
-MAX_QUERY_CHARS: Final = 256
-DEFAULT_INVITE_DAYS: Final = 7
-FORBIDDEN: Final = "You are not allowed to manage sign-up rules."
-
-Model = TypeVar("Model", bound=RequestBody)
-
-
-class PutRulesRequest(RequestBody):
-    rules: RuleSet
-    expected_version: int | None = Field(default=None, ge=0)
+ADMIN: Final = AdminOnly("AccessDeniedException", "You are not allowed to manage sign-up rules.")
+TRANSLATIONS: Final[Translations] = {
+    store.StoreUnavailableError: unavailable,
+    store.VersionConflictError: lambda _exc: ConflictError(
+        "The sign-up rules were changed by someone else; read them again and retry."),
+    store.RulesTooLargeError: lambda exc: RequestValidationError(str(exc)),
+}
 
 
-class CreateInviteRequest(RequestBody):
-    expires_in_days: int = Field(default=DEFAULT_INVITE_DAYS, ge=1, le=365)
-    email_domain: str | None = Field(default=None, min_length=1, max_length=253)
-    note: UserText | None = None
+def _pool_id() -> str:
+    return CognitoConfig.from_env().user_pool_id
 
 
-class ForbiddenError(ApiError):
-    STATUS_CODE = 403
-    CODE = "AccessDeniedException"
-
-
-class NotFoundError(ApiError):
-    STATUS_CODE = 404
-    CODE = "ResourceNotFoundException"
-
-
-class ConflictError(ApiError):
-    STATUS_CODE = 409
-    CODE = "ConflictException"
-
-
-class UnavailableError(ApiError):
-    STATUS_CODE = 503
-    CODE = "ServiceUnavailable"
-
-
-@dataclass(frozen=True)
-class Call:
-    request: Request
-    principal: Principal
-    pool_id: str
-    params: dict[str, str]
-
-    @property
-    def actor(self) -> str:
-        claims = self.principal.claims
-        return str(claims.get("username") or claims.get("sub") or "unknown")[:128]
-
-
-def admin_group() -> str:
-    return (os.environ.get(ADMIN_GROUP_ENV) or "").strip() or DEFAULT_ADMIN_GROUP
-
-
-# ---------------------------------------------------------------- the edge
-
-
-def parse_body(request: Request, model: type[Model], max_bytes: int = MAX_BODY_BYTES) -> Model:
-    """As :func:`chalicelib.api.http.parse_body`, with a larger limit: a rule set may list many domains."""
-    return http.parse_body(request, model, max_bytes)
-
-
-def _query(request: Request, allowed: set[str]) -> dict[str, str]:
-    params = dict(request.query_params or {})
-    unknown = sorted(set(params) - allowed)
-    if unknown:
-        raise RequestValidationError(f"{unknown[0][:40]}: is not a known query parameter")
-    for name, value in params.items():
-        if len(value) > MAX_QUERY_CHARS:
-            raise RequestValidationError(f"{name}: must be at most {MAX_QUERY_CHARS} characters")
-    return params
-
-
-def _as_api_error(exc: Exception) -> Exception:
-    if isinstance(exc, store.StoreUnavailableError):
-        return UnavailableError(GENERIC_UPSTREAM_MESSAGE)
-    if isinstance(exc, store.VersionConflictError):
-        return ConflictError("The sign-up rules were changed by someone else; read them again and retry.")
-    if isinstance(exc, store.RulesTooLargeError):
-        return RequestValidationError(str(exc))
-    return exc
-
-
-def _authorize(request: Request) -> tuple[Principal, str]:
-    config = CognitoConfig.from_env()
-    principal = authorize(request.headers, issuer=config.issuer, client_id=config.client_id)
-    groups = principal.claims.get("cognito:groups")
-    if not isinstance(groups, list) or admin_group() not in groups:
-        raise ForbiddenError(FORBIDDEN)
-    return principal, config.user_pool_id
-
-
-def _view(handler: Callable[[Call], Response], bp: Blueprint, query: set[str]) -> Callable[..., Response]:
-    def view(**path: str) -> Response:
-        request = bp.current_request
-        try:
-            principal, pool_id = _authorize(request)
-            return handler(Call(request, principal, pool_id, {**_query(request, query), **path}))
-        except Exception as exc:  # the edge: every failure becomes the JSON error body
-            return error_response(_as_api_error(exc))
-
-    view.__name__ = f"admin_{handler.__name__}"
-    view.__qualname__ = view.__name__
-    return view
+def _actor(call: Call) -> str:
+    claims = call.principal.claims if call.principal else {}
+    return str(claims.get("username") or claims.get("sub") or "unknown")[:128]
 
 
 # ---------------------------------------------------------------- handlers
 
 
-def get_rules(call: Call) -> Response:
-    return json_response(store.load_rules(call.pool_id).to_json())
+def get_rules(_call: Call) -> Response:
+    return json_response(store.load_rules(_pool_id()).to_json())
 
 
 def put_rules(call: Call) -> Response:
-    body = parse_body(call.request, PutRulesRequest)
-    saved = store.save_rules(call.pool_id, body.rules, expected_version=body.expected_version, actor=call.actor,
+    body: PutRulesRequest = call.body
+    saved = store.save_rules(_pool_id(), body.rules, expected_version=body.expected_version, actor=_actor(call),
                              now=time.time())
     return json_response(saved.to_json())
 
 
 def create_invite(call: Call) -> Response:
-    body = parse_body(call.request, CreateInviteRequest)
+    body: CreateInviteRequest = call.body
     domain = None
     if body.email_domain is not None:
         domain = normalize_domain(body.email_domain)
         if domain is None:
             raise RequestValidationError("emailDomain: is not a domain name")
     now = time.time()
-    created = store.create_invite(call.pool_id, expires_in=body.expires_in_days * 86400, email_domain=domain,
-                                  note=body.note, actor=call.actor, now=now)
+    created = store.create_invite(_pool_id(), expires_in=body.expires_in_days * 86400, email_domain=domain,
+                                  note=body.note, actor=_actor(call), now=now)
     return json_response(created.to_json(now), 201)
 
 
 def list_invites(call: Call) -> Response:
-    limit_text = call.params.get("limit", str(store.MAX_LIST))
-    if not limit_text.isdigit() or not 1 <= int(limit_text) <= store.MAX_LIST:
-        raise RequestValidationError(f"limit: must be a whole number from 1 to {store.MAX_LIST}")
-    after = call.params.get("nextToken")
-    if after is not None and not invites.is_code_hash(after):
-        raise RequestValidationError("nextToken: is not a token this API gave")
-    records, following = store.list_invites(call.pool_id, limit=int(limit_text), after=after)
+    query: InviteListQuery = call.query
+    records, following = store.list_invites(_pool_id(), limit=query.limit, after=query.next_token)
     now = time.time()
     return json_response({"inviteCodes": [r.to_json(now) for r in records], "nextToken": following})
 
 
 def delete_invite(call: Call) -> Response:
-    invite_id = call.params["invite_id"]
-    if not invites.is_public_id(invite_id):
-        raise RequestValidationError(f"inviteId: must be {invites.ID_CHARS} lower-case hexadecimal characters")
-    if not store.revoke_invite(call.pool_id, invite_id):
+    invite_id = call.path.invite_id
+    if not store.revoke_invite(_pool_id(), invite_id):
         raise NotFoundError("Invite code not found.")
     return json_response({"deleted": True, "id": invite_id})
 
 
-ROUTES: Final = (
-    ("/admin/signup-rules", "GET", get_rules, set()),
-    ("/admin/signup-rules", "PUT", put_rules, set()),
-    ("/admin/invite-codes", "POST", create_invite, set()),
-    ("/admin/invite-codes", "GET", list_invites, {"limit", "nextToken"}),
-    ("/admin/invite-codes/{invite_id}", "DELETE", delete_invite, set()),
+# ---------------------------------------------------------------- the route table
+
+_ERRORS: Final = (400, 401, 403, 500, 503)
+
+ROUTES: Final[tuple[RouteSpec, ...]] = (
+    RouteSpec("/admin/signup-rules", "GET", get_rules, "The pool's sign-up rules", (SignupRulesResponse,),
+              errors=(400, 401, 403, 500, 503), admin=ADMIN, query=NoQuery),
+    RouteSpec("/admin/signup-rules", "PUT", put_rules, "Replace the pool's sign-up rules", (SignupRulesResponse,),
+              PutRulesRequest, (400, 401, 403, 409, 500, 503), admin=ADMIN, query=NoQuery, max_body=MAX_BODY_BYTES),
+    RouteSpec("/admin/invite-codes", "POST", create_invite, "Create an invite code (shown once)",
+              (NewInviteResponse,), CreateInviteRequest, _ERRORS, admin=ADMIN, query=NoQuery, status=201,
+              max_body=MAX_BODY_BYTES),
+    RouteSpec("/admin/invite-codes", "GET", list_invites, "The invite codes' records, a page at a time",
+              (InviteListResponse,), errors=_ERRORS, admin=ADMIN, query=InviteListQuery),
+    RouteSpec("/admin/invite-codes/{inviteId}", "DELETE", delete_invite, "Revoke an invite code",
+              (InviteDeletedResponse,), errors=(400, 401, 403, 404, 500, 503), admin=ADMIN, path_params=InvitePath,
+              query=NoQuery),
 )
 
 
 def make_blueprint() -> Blueprint:
     """A blueprint with every admin route."""
-    blueprint = Blueprint(__name__)
-    for path, method, handler, query in ROUTES:
-        blueprint.route(path, methods=[method], content_types=["*/*"])(_view(handler, blueprint, query))
-    return blueprint
+    return add_routes(Blueprint(__name__), ROUTES, "admin", TRANSLATIONS)
 
 
 bp = make_blueprint()

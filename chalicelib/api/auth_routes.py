@@ -204,11 +204,25 @@ ROUTES: Final[tuple[RouteSpec, ...]] = (
 
 @functools.cache
 def document() -> dict[str, Any]:
-    """The OpenAPI document of every route declared as a RouteSpec: these, and the passwordless and
-    authenticator routes (imported here, not at module level: they import this module)."""
-    from chalicelib.api import authenticator_routes, passwordless_routes
+    """The OpenAPI document of every route of the bundle: the route tables of this module and of the
+    passwordless, authenticator, credentials, admin, role-mapping and risk modules (imported here, not at
+    module level: they import this module, or the edge it shares)."""
+    from chalicelib.api import (
+        admin_routes,
+        authenticator_routes,
+        credentials_routes,
+        passwordless_routes,
+        risk_routes,
+        rolemap_routes,
+    )
 
-    routes = (*ROUTES, *passwordless_routes.ROUTES, *authenticator_routes.ROUTES)
+    routes = [*ROUTES, *passwordless_routes.ROUTES, *authenticator_routes.ROUTES, *credentials_routes.ROUTES,
+              *admin_routes.ROUTES, *rolemap_routes.ROUTES, *risk_routes.ROUTES]
+    if not any(r.path == passwordless_routes.LANDING and r.method == "GET" for r in routes):
+        # The magic link's page is registered by passwordless_routes outside its route table.
+        routes.append(RouteSpec(passwordless_routes.LANDING, "GET", passwordless_routes.landing_page,
+                                "The page a magic link opens: it consumes nothing; its button POSTs the token",
+                                (), errors=(), pages=(200,)))
     return build_document(routes, title=API_TITLE, version=API_VERSION)
 
 

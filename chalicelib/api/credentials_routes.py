@@ -22,7 +22,7 @@ from __future__ import annotations
 import os
 import threading
 from datetime import datetime
-from typing import Annotated, Any, Final
+from typing import Annotated, Any, ClassVar, Final
 
 import boto3
 from botocore.config import Config
@@ -33,10 +33,11 @@ from pydantic import StringConstraints
 
 from chalicelib import aws
 from chalicelib.api import cookies
-from chalicelib.api.authorizer import Principal, authorize
-from chalicelib.api.errors import error_response
-from chalicelib.api.http import json_response, parse_body
+from chalicelib.api.authorizer import Principal
+from chalicelib.api.edge import Call, add_routes
+from chalicelib.api.http import json_response
 from chalicelib.api.models import RequestBody, ResponseBody
+from chalicelib.api.openapi import RouteSpec
 from chalicelib.auth.jwt_verifier import CognitoJwtVerifier, JwksFetchError, JwksValidationError, JwtError
 from chalicelib.observability import logger
 from chalicelib.services.cognito import CognitoConfig
@@ -65,6 +66,9 @@ RoleArn = Annotated[str, StringConstraints(min_length=20, max_length=2048,
 
 
 class CredentialsRequest(RequestBody):
+    """``idToken`` may be left out (or the body be empty) when the ID-token cookie carries it."""
+
+    accepts_empty: ClassVar[bool] = True
     id_token: IdToken | None = None
     custom_role_arn: RoleArn | None = None
 
@@ -171,28 +175,24 @@ def exchange(id_token: str, config: CognitoConfig, custom_role_arn: str | None) 
         expiration=expiration.isoformat() if isinstance(expiration, datetime) else str(expiration)))
 
 
-def _view(bp: Blueprint) -> Any:
-    def credentials() -> Response:
-        request = bp.current_request
-        try:
-            config = CognitoConfig.from_env()
-            principal = authorize(request.headers, issuer=config.issuer, client_id=config.client_id)
-            raw = request.raw_body or b""
-            body = parse_body(request, CredentialsRequest) if raw.strip() else CredentialsRequest()
-            id_token = _id_token(request, body)
-            _verified_id_claims(id_token, config, principal)
-            return json_response(exchange(id_token, config, body.custom_role_arn))
-        except Exception as exc:  # the edge: every failure becomes the JSON error body
-            return error_response(exc)
+def credentials(call: Call) -> Response:
+    body: CredentialsRequest = call.body
+    if call.principal is None:  # the route table marks the route unprotected: a programming error
+        raise RuntimeError("protected handler called without a principal")
+    config = CognitoConfig.from_env()
+    id_token = _id_token(call.request, body)
+    _verified_id_claims(id_token, config, call.principal)
+    return json_response(exchange(id_token, config, body.custom_role_arn))
 
-    credentials.__name__ = "auth_api_credentials"
-    return credentials
+
+ROUTES: Final[tuple[RouteSpec, ...]] = (
+    RouteSpec("/auth/credentials", "POST", credentials, "Temporary AWS credentials for the signed-in user's role",
+              (CredentialsResponse,), CredentialsRequest, (400, 401, 403, 409, 429, 500), protected=True),
+)
 
 
 def make_blueprint() -> Blueprint:
-    blueprint = Blueprint(__name__)
-    blueprint.route("/auth/credentials", methods=["POST"], content_types=["*/*"])(_view(blueprint))
-    return blueprint
+    return add_routes(Blueprint(__name__), ROUTES, "auth_api")
 
 
 bp = make_blueprint()

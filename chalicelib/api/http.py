@@ -3,7 +3,10 @@
 Bodies are parsed here, not by chalice: chalice answers a wrong content type with its own 415 body and a
 malformed JSON body with its own 400, and this API answers both as ``ValidationError``. Input is refused
 before it reaches pydantic when it is over 16 KiB, not ``application/json``, not UTF-8, not one JSON object,
-nested too deep, or has a repeated key (two ``username`` members must not mean the last one).
+nested too deep, or has a repeated key (two ``username`` members must not mean the last one). A route that
+also takes an HTML form (the risk email's landing) reads any other content type as
+``application/x-www-form-urlencoded``. Path and query parameters are validated the same way, by a
+:class:`chalicelib.api.models.Params` model.
 """
 
 from __future__ import annotations
@@ -12,20 +15,26 @@ import json
 import re
 from collections.abc import Mapping
 from typing import Any, Final, TypeVar
+from urllib.parse import parse_qs
 
 from chalice import Response
 from chalice.app import Request
 from pydantic import BaseModel, ValidationError
 
-from chalicelib.api.models import MAX_BODY_BYTES, EmptyRequest, RequestBody
+from chalicelib.api.models import MAX_BODY_BYTES, Params, RequestBody
 from chalicelib.services.cognito import UserContext
 from chalicelib.services.errors import RequestValidationError
 
 Model = TypeVar("Model", bound=RequestBody)
+ParamsModel = TypeVar("ParamsModel", bound=Params)
 
 BASE_HEADERS: Final = {"Content-Type": "application/json", "Cache-Control": "no-store"}
 MAX_ERRORS_REPORTED: Final = 5
 MAX_LOCATION_CHARS: Final = 80
+MAX_FORM_FIELDS: Final = 4
+JSON: Final = "application/json"
+FORM: Final = "application/x-www-form-urlencoded"
+UNKNOWN_QUERY: Final = "is not a known query parameter"
 _STAGE_PREFIX = re.compile(r"(/[A-Za-z0-9._~-]+)*")
 _MESSAGES: Final = {
     "missing": "is required",
@@ -56,24 +65,33 @@ def _reject_constant(_name: str) -> None:
     raise ValueError("NaN and Infinity are not JSON")
 
 
-def describe(error: ValidationError) -> str:
+def describe(error: ValidationError, *, unknown: str = _MESSAGES["extra_forbidden"]) -> str:
     """Which fields are wrong and why, without echoing their values."""
+    messages = {**_MESSAGES, "extra_forbidden": unknown}
     parts = []
     for item in error.errors(include_url=False, include_input=False, include_context=False)[:MAX_ERRORS_REPORTED]:
         location = ".".join(str(p) for p in item["loc"])[:MAX_LOCATION_CHARS] or "body"
-        parts.append(f"{location}: {_MESSAGES.get(item['type'], item['msg'])}")
+        parts.append(f"{location}: {messages.get(item['type'], item['msg'])}")
     return "; ".join(parts)
 
 
-def read_json_object(request: Request, max_bytes: int = MAX_BODY_BYTES) -> dict[str, Any]:
-    """The request body as a JSON object (strict: no repeated members, no NaN), or RequestValidationError."""
+def media_type(request: Request) -> str:
+    return (request.headers.get("content-type") or "").split(";", 1)[0].strip().lower()
+
+
+def _raw_body(request: Request, max_bytes: int) -> bytes:
     raw = request.raw_body or b""
     if isinstance(raw, str):
         raw = raw.encode("utf-8")
     if len(raw) > max_bytes:
         raise RequestValidationError(f"body: must be at most {max_bytes} bytes")
-    content_type = (request.headers.get("content-type") or "").split(";", 1)[0].strip().lower()
-    if content_type != "application/json":
+    return raw
+
+
+def read_json_object(request: Request, max_bytes: int = MAX_BODY_BYTES) -> dict[str, Any]:
+    """The request body as a JSON object (strict: no repeated members, no NaN), or RequestValidationError."""
+    raw = _raw_body(request, max_bytes)
+    if media_type(request) != JSON:
         raise RequestValidationError("Content-Type: must be application/json")
     try:
         data = json.loads(raw.decode("utf-8"), object_pairs_hook=_unique_object, parse_constant=_reject_constant)
@@ -84,16 +102,37 @@ def read_json_object(request: Request, max_bytes: int = MAX_BODY_BYTES) -> dict[
     return data
 
 
-def parse_body(request: Request, model: type[Model], max_bytes: int = MAX_BODY_BYTES) -> Model:
-    """The request body validated as ``model``, or RequestValidationError (400) saying what is wrong."""
+def read_form(request: Request, max_bytes: int) -> dict[str, str]:
+    """An HTML form's fields (the first value of each; a blank one is left out), at most MAX_FORM_FIELDS."""
+    raw = _raw_body(request, max_bytes)
+    try:
+        fields = parse_qs(raw.decode("utf-8", "replace"), max_num_fields=MAX_FORM_FIELDS)
+    except ValueError:
+        raise RequestValidationError(f"body: must be a form of at most {MAX_FORM_FIELDS} fields") from None
+    return {name: values[0] for name, values in fields.items()}
+
+
+def parse_body(request: Request, model: type[Model], max_bytes: int = MAX_BODY_BYTES, *,
+               forms: bool = False) -> Model:
+    """The request body validated as ``model``, or RequestValidationError (400) saying what is wrong. With
+    ``forms``, a body that is not ``application/json`` is read as a form."""
     raw = request.raw_body or b""
-    if model is EmptyRequest and len(raw) <= max_bytes and not raw.strip():
+    if model.accepts_empty and len(raw) <= max_bytes and not raw.strip():
         return model()
-    data = read_json_object(request, max_bytes)
+    data: dict[str, Any] = read_form(request, max_bytes) if forms and media_type(request) != JSON \
+        else read_json_object(request, max_bytes)
     try:
         return model.model_validate(data)
     except ValidationError as err:
         raise RequestValidationError(describe(err)) from None
+
+
+def parse_params(values: Mapping[str, str] | None, model: type[ParamsModel]) -> ParamsModel:
+    """Path or query parameters validated as ``model``, or RequestValidationError (400)."""
+    try:
+        return model.model_validate(dict(values or {}))
+    except ValidationError as err:
+        raise RequestValidationError(describe(err, unknown=UNKNOWN_QUERY)) from None
 
 
 def user_context(request: Request) -> UserContext:

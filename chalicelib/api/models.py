@@ -9,10 +9,12 @@ classes, so they are the contract.
 
 from __future__ import annotations
 
-from typing import Annotated, Literal
+from collections.abc import Callable
+from typing import Annotated, Any, ClassVar, Final, Literal
 
-from pydantic import BaseModel, ConfigDict, Field, StringConstraints
+from pydantic import BaseModel, ConfigDict, Field, StringConstraints, WithJsonSchema
 from pydantic.alias_generators import to_camel
+from pydantic_core import PydanticCustomError
 
 MAX_BODY_BYTES = 16 * 1024
 
@@ -37,6 +39,52 @@ ChallengeName = Literal[
 class RequestBody(BaseModel):
     model_config = ConfigDict(extra="forbid", strict=True, frozen=True, alias_generator=to_camel,
                               validate_by_name=False, validate_by_alias=True)
+    # An empty body (no bytes, or only whitespace) means every field's default, whatever the content type.
+    accepts_empty: ClassVar[bool] = False
+
+
+def _absent_not_null(schema: dict[str, Any]) -> None:
+    """An optional parameter left out is absent, never null: no ``"default": null`` in its schema."""
+    for prop in schema.get("properties", {}).values():
+        if "default" in prop and prop["default"] is None:
+            del prop["default"]
+
+
+def required_fields(*names: str) -> Callable[[dict[str, Any]], None]:
+    """A model's schema ``required``, for fields that default to None only so that a missing one is refused
+    by the field's own check, in its own words (``feedbackValue: must be Valid or Invalid``)."""
+    def update(schema: dict[str, Any]) -> None:
+        schema["required"] = list(names)
+        _absent_not_null(schema)
+
+    return update
+
+
+class Params(BaseModel):
+    """Path or query parameters (strings, named as in the path template or the query, camelCase). Each field
+    checks its own value; unknown query parameters are ignored unless a subclass forbids them."""
+
+    model_config = ConfigDict(extra="ignore", strict=True, frozen=True, alias_generator=to_camel,
+                              validate_by_name=False, validate_by_alias=True, json_schema_extra=_absent_not_null)
+
+
+# An optional query parameter's schema (absent, not null, when not given).
+QUERY_TEXT: Final = WithJsonSchema({"type": "string"})
+
+
+def refusal(message: str) -> PydanticCustomError:
+    """A field error that reads ``<field>: <message>`` in the 400 answer (:func:`chalicelib.api.http.describe`)."""
+    return PydanticCustomError("refused", message)
+
+
+def whole_number(low: int, high: int) -> Callable[[Any], int]:
+    """A query number written in decimal digits only, from ``low`` to ``high``."""
+    def check(value: Any) -> int:
+        if not isinstance(value, str) or not value.isdecimal() or len(value) > 9 or not low <= int(value) <= high:
+            raise refusal(f"must be a whole number from {low} to {high}")
+        return int(value)
+
+    return check
 
 
 class ResponseBody(BaseModel):
@@ -96,6 +144,8 @@ class ChangePasswordRequest(RequestBody):
 
 class EmptyRequest(RequestBody):
     """A route that takes no body accepts none, or ``{}``."""
+
+    accepts_empty: ClassVar[bool] = True
 
 
 # ---------------------------------------------------------------- responses

@@ -13,224 +13,141 @@ POST       /rolemap/explain                                ``{"userPoolId", "cli
                                                            stored rule set's decision, and why
 =========  =============================================  ==================================================
 
-Every route is protected: a valid access token of the API's app client (:mod:`chalicelib.api.authorizer`)
+Every route is an admin route of :mod:`chalicelib.api.edge`: a valid access token of the API's app client
 whose ``cognito:groups`` holds ADMIN_GROUP (default ``admins``); else 401, or 403 ``Forbidden``. An explained
 decision lists every rule in order with whether it matched and why, condition by condition; the first match
 is the decision (``cognito:preferred_role``) and every match is in ``roles`` (``cognito:roles``).
 
-Bodies are read here rather than by :func:`chalicelib.api.http.parse_body`, whose 16 KiB cap fits the auth
-routes but not a rule set (MAX_BODY_BYTES, under DynamoDB's item size); the same strictness applies:
-``application/json``, UTF-8, one object, no repeated member, no NaN.
+Bodies are strict JSON objects of at most MAX_BODY_BYTES (a rule set may be large, under DynamoDB's item
+size); a rule-set document is judged by :func:`chalicelib.rolemap.rules.parse_rule_set`, which names every
+problem (:mod:`chalicelib.api.models_rolemap`).
 
 Register with ``app.register_blueprint(rolemap_routes.bp)``; tests build their own with :func:`make_blueprint`.
 """
 
 from __future__ import annotations
 
-import json
-import os
-from collections.abc import Callable
-from typing import Any, Final
+from typing import Final
 
 from chalice import Blueprint, Response
-from chalice.app import Request
 
-from chalicelib.api import http
-from chalicelib.api.authorizer import Principal, authorize
-from chalicelib.api.errors import error_response
+from chalicelib.api.edge import Call, add_routes
+from chalicelib.api.errors import ConflictError, NotFoundError, Translations
 from chalicelib.api.http import json_response
+from chalicelib.api.models_rolemap import (
+    MAX_BODY_BYTES,
+    DeleteRuleSetQuery,
+    ExplainRequest,
+    ExplainResponse,
+    PutRuleSetRequest,
+    RuleSetDeletedResponse,
+    RuleSetListQuery,
+    RuleSetListResponse,
+    RuleSetPath,
+    StoredRuleSetResponse,
+    TryRuleSetRequest,
+    TryRuleSetResponse,
+    parsed_rule_set,
+)
+from chalicelib.api.openapi import AdminOnly, RouteSpec
 from chalicelib.models import role_rule
 from chalicelib.rolemap.engine import decide
 from chalicelib.rolemap.explain import decision_json
-from chalicelib.rolemap.rules import CLIENT_ID, USER_POOL_ID, RuleSetError, parse_rule_set
-from chalicelib.services.cognito import CognitoConfig
-from chalicelib.services.errors import ApiError, RequestValidationError
+from chalicelib.services.errors import RequestValidationError
 
-ADMIN_GROUP_ENV: Final = "ADMIN_GROUP"
-DEFAULT_ADMIN_GROUP: Final = "admins"
-MAX_BODY_BYTES: Final = 512 * 1024
-MAX_CLAIMS: Final = 200
-MAX_CLAIMS_BYTES: Final = 64 * 1024
+ADMIN: Final = AdminOnly("Forbidden", "Only members of group {group} may manage role mappings.")
+NOT_FOUND: Final = "NotFound"
+TRANSLATIONS: Final[Translations] = {
+    role_rule.VersionConflictError: lambda exc: ConflictError(str(exc), code="Conflict"),
+}
 
 
-class ForbiddenError(ApiError):
-    """Signed in, but not a member of the admin group."""
-
-    STATUS_CODE = 403
-    CODE = "Forbidden"
-
-
-class NotFoundError(ApiError):
-    STATUS_CODE = 404
-    CODE = "NotFound"
-
-
-class ConflictError(ApiError):
-    STATUS_CODE = 409
-    CODE = "Conflict"
-
-
-def admin_group() -> str:
-    return os.environ.get(ADMIN_GROUP_ENV) or DEFAULT_ADMIN_GROUP
-
-
-def require_admin(request: Request) -> Principal:
-    config = CognitoConfig.from_env()
-    principal = authorize(request.headers, issuer=config.issuer, client_id=config.client_id)
-    groups = principal.claims.get("cognito:groups")
-    group = admin_group()
-    if not isinstance(groups, list) or group not in groups:
-        raise ForbiddenError(f"Only members of group {group} may manage role mappings.")
-    return principal
-
-
-# ---------------------------------------------------------------- request bodies
-
-
-def read_body(request: Request) -> dict[str, Any]:
-    return http.read_json_object(request, MAX_BODY_BYTES)
-
-
-def _only(body: dict[str, Any], allowed: set[str]) -> None:
-    unknown = sorted(set(body) - allowed)
-    if unknown:
-        raise RequestValidationError("; ".join(f"{name[:64]}: is not a known field" for name in unknown[:5]))
-
-
-def _claims(body: dict[str, Any]) -> dict[str, Any]:
-    claims = body.get("claims")
-    if not isinstance(claims, dict):
-        raise RequestValidationError("claims: must be a JSON object (the ID token's claims)")
-    if len(claims) > MAX_CLAIMS or len(json.dumps(claims)) > MAX_CLAIMS_BYTES:
-        raise RequestValidationError(f"claims: at most {MAX_CLAIMS} claims and {MAX_CLAIMS_BYTES} bytes")
-    return claims
-
-
-def _owner(user_pool_id: Any, client_id: Any) -> tuple[str, str]:
-    if not isinstance(user_pool_id, str) or not USER_POOL_ID.fullmatch(user_pool_id) or len(user_pool_id) > 55:
-        raise RequestValidationError("userPoolId: is not a user pool id")
-    if not isinstance(client_id, str) or not CLIENT_ID.fullmatch(client_id) or len(client_id) > 128:
-        raise RequestValidationError("clientId: is not an app client id (or 'default')")
-    return user_pool_id, client_id
-
-
-def _version(value: Any, name: str = "expectedVersion") -> int | None:
-    if value is None:
-        return None
-    if isinstance(value, str) and value.isdigit() and len(value) < 10:
-        value = int(value)
-    if not isinstance(value, int) or isinstance(value, bool) or not 0 <= value < 10**9:
-        raise RequestValidationError(f"{name}: must be a non-negative integer")
-    return value
-
-
-def _parse(document: Any, *, require_owner: bool) -> Any:
-    try:
-        return parse_rule_set(document, require_owner=require_owner)
-    except RuleSetError as err:
-        raise RequestValidationError(str(err)) from None
+def _no_rule_set(path: RuleSetPath) -> NotFoundError:
+    return NotFoundError(f"No rule set for user pool {path.user_pool_id} and client {path.client_id}.",
+                         code=NOT_FOUND)
 
 
 # ---------------------------------------------------------------- handlers
 
 
-def list_rule_sets(request: Request, _params: dict[str, str]) -> Response:
-    pool = (request.query_params or {}).get("userPoolId")
-    if pool is not None:
-        _owner(pool, "default")
-    return json_response({"ruleSets": [item.to_json() for item in role_rule.list_all(pool)]})
+def list_rule_sets(call: Call) -> Response:
+    query: RuleSetListQuery = call.query
+    return json_response({"ruleSets": [item.to_json() for item in role_rule.list_all(query.user_pool_id)]})
 
 
-def get_rule_set(_request: Request, params: dict[str, str]) -> Response:
-    pool, client = _owner(params.get("user_pool_id"), params.get("client_id"))
-    item = role_rule.get(pool, client)
+def get_rule_set(call: Call) -> Response:
+    path: RuleSetPath = call.path
+    item = role_rule.get(path.user_pool_id, path.client_id)
     if item is None:
-        raise NotFoundError(f"No rule set for user pool {pool} and client {client}.")
+        raise _no_rule_set(path)
     return json_response(item.to_json())
 
 
-def put_rule_set(request: Request, params: dict[str, str], principal: Principal) -> Response:
-    pool, client = _owner(params.get("user_pool_id"), params.get("client_id"))
-    body = read_body(request)
-    expected = _version(body.pop("expectedVersion", None))
-    for name, value in (("userPoolId", pool), ("clientId", client)):
-        if body.setdefault(name, value) != value:
+def put_rule_set(call: Call) -> Response:
+    path: RuleSetPath = call.path
+    body: PutRuleSetRequest = call.body
+    document = body.document()
+    for name, value in (("userPoolId", path.user_pool_id), ("clientId", path.client_id)):
+        if document.setdefault(name, value) != value:
             raise RequestValidationError(f"{name}: must be the one of the path ({value})")
-    rule_set = _parse(body, require_owner=True)
-    try:
-        item = role_rule.save(rule_set, expected_version=expected,
-                              updated_by=str(principal.claims.get("username") or principal.claims.get("sub")))
-    except role_rule.VersionConflictError as err:
-        raise ConflictError(str(err)) from None
+    rule_set = parsed_rule_set(document, require_owner=True)
+    claims = call.principal.claims if call.principal else {}
+    item = role_rule.save(rule_set, expected_version=body.expected_version,
+                          updated_by=str(claims.get("username") or claims.get("sub")))
     return json_response(item.to_json())
 
 
-def delete_rule_set(request: Request, params: dict[str, str]) -> Response:
-    pool, client = _owner(params.get("user_pool_id"), params.get("client_id"))
-    expected = _version((request.query_params or {}).get("expectedVersion"))
-    try:
-        deleted = role_rule.delete(pool, client, expected_version=expected)
-    except role_rule.VersionConflictError as err:
-        raise ConflictError(str(err)) from None
-    if not deleted:
-        raise NotFoundError(f"No rule set for user pool {pool} and client {client}.")
+def delete_rule_set(call: Call) -> Response:
+    path: RuleSetPath = call.path
+    query: DeleteRuleSetQuery = call.query
+    if not role_rule.delete(path.user_pool_id, path.client_id, expected_version=query.expected_version):
+        raise _no_rule_set(path)
     return json_response({"deleted": True})
 
 
-def try_rule_set(request: Request, _params: dict[str, str]) -> Response:
-    body = read_body(request)
-    _only(body, {"ruleSet", "claims"})
-    rule_set = _parse(body.get("ruleSet"), require_owner=False)
-    return json_response({"valid": True, "ruleCount": len(rule_set.rules),
-                          "decision": decision_json(decide(rule_set, _claims(body), explain=True))})
+def try_rule_set(call: Call) -> Response:
+    body: TryRuleSetRequest = call.body
+    return json_response({"valid": True, "ruleCount": len(body.rule_set.rules),
+                          "decision": decision_json(decide(body.rule_set, body.claims, explain=True))})
 
 
-def explain(request: Request, _params: dict[str, str]) -> Response:
-    body = read_body(request)
-    _only(body, {"userPoolId", "clientId", "claims"})
-    pool, client = _owner(body.get("userPoolId"), body.get("clientId"))
-    claims = _claims(body)
-    item = role_rule.find(pool, client)
+def explain(call: Call) -> Response:
+    body: ExplainRequest = call.body
+    item = role_rule.find(body.user_pool_id, body.client_id)
     if item is None:
-        raise NotFoundError(f"No rule set applies to user pool {pool} and client {client}: "
-                            "the token keeps the roles of the user's groups.")
-    decision = decide(item.rule_set(), claims, explain=True)
+        raise NotFoundError(f"No rule set applies to user pool {body.user_pool_id} and client {body.client_id}: "
+                            "the token keeps the roles of the user's groups.", code=NOT_FOUND)
+    decision = decide(item.rule_set(), body.claims, explain=True)
     return json_response({"ruleSet": {"userPoolId": item.user_pool_id, "clientId": item.client_id,
                                       "version": item.version},
                           "decision": decision_json(decision)})
 
 
-Handler = Callable[..., Response]
-ROUTES: Final[tuple[tuple[str, str, Handler, bool], ...]] = (
-    ("/rolemap/rule-sets", "GET", list_rule_sets, False),
-    ("/rolemap/rule-sets/{user_pool_id}/{client_id}", "GET", get_rule_set, False),
-    ("/rolemap/rule-sets/{user_pool_id}/{client_id}", "PUT", put_rule_set, True),
-    ("/rolemap/rule-sets/{user_pool_id}/{client_id}", "DELETE", delete_rule_set, False),
-    ("/rolemap/test", "POST", try_rule_set, False),
-    ("/rolemap/explain", "POST", explain, False),
+# ---------------------------------------------------------------- the route table
+
+_RULE_SET: Final = "/rolemap/rule-sets/{userPoolId}/{clientId}"
+_ERRORS: Final = (400, 401, 403, 500)
+
+ROUTES: Final[tuple[RouteSpec, ...]] = (
+    RouteSpec("/rolemap/rule-sets", "GET", list_rule_sets, "Every rule set (of one pool)", (RuleSetListResponse,),
+              errors=_ERRORS, admin=ADMIN, query=RuleSetListQuery),
+    RouteSpec(_RULE_SET, "GET", get_rule_set, "One rule set", (StoredRuleSetResponse,),
+              errors=(400, 401, 403, 404, 500), admin=ADMIN, path_params=RuleSetPath),
+    RouteSpec(_RULE_SET, "PUT", put_rule_set, "Create or replace a rule set", (StoredRuleSetResponse,),
+              PutRuleSetRequest, (400, 401, 403, 409, 500), admin=ADMIN, path_params=RuleSetPath,
+              max_body=MAX_BODY_BYTES),
+    RouteSpec(_RULE_SET, "DELETE", delete_rule_set, "Remove a rule set", (RuleSetDeletedResponse,),
+              errors=(400, 401, 403, 404, 409, 500), admin=ADMIN, path_params=RuleSetPath,
+              query=DeleteRuleSetQuery),
+    RouteSpec("/rolemap/test", "POST", try_rule_set, "Try a rule set on an ID token's claims, unsaved",
+              (TryRuleSetResponse,), TryRuleSetRequest, _ERRORS, admin=ADMIN, max_body=MAX_BODY_BYTES),
+    RouteSpec("/rolemap/explain", "POST", explain, "The stored rule set's decision for these claims, and why",
+              (ExplainResponse,), ExplainRequest, (400, 401, 403, 404, 500), admin=ADMIN, max_body=MAX_BODY_BYTES),
 )
 
 
-def _view(bp: Blueprint, handler: Handler, wants_principal: bool) -> Any:
-    def view(**params: str) -> Response:
-        request = bp.current_request
-        try:
-            principal = require_admin(request)
-            if wants_principal:
-                return handler(request, params, principal)
-            return handler(request, params)
-        except Exception as exc:  # the edge: every failure becomes the JSON error body
-            return error_response(exc)
-
-    view.__name__ = f"rolemap_{handler.__name__}"
-    return view
-
-
 def make_blueprint() -> Blueprint:
-    blueprint = Blueprint(__name__)
-    for path, method, handler, wants_principal in ROUTES:
-        blueprint.route(path, methods=[method], content_types=["*/*"])(_view(blueprint, handler, wants_principal))
-    return blueprint
+    return add_routes(Blueprint(__name__), ROUTES, "rolemap", TRANSLATIONS)
 
 
 bp = make_blueprint()
