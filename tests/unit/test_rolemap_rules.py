@@ -116,7 +116,7 @@ def test_patterns_that_backtrack_catastrophically_are_refused_quickly(pattern: s
     started = time.perf_counter()
     with pytest.raises(UnsafePatternError, match="backtracks catastrophically"):
         compile_pattern(pattern)
-    assert time.perf_counter() - started < 2.0
+    assert time.perf_counter() - started < 5.0  # well inside a request's budget even on a loaded machine
     assert problems(doc(rule({"claim": "email", "type": "Regex", "pattern": pattern}))) == [
         "rules[0].conditions[0].pattern: backtracks catastrophically (it ran out of time on a probe input)"]
 
