@@ -31,6 +31,7 @@ def main() -> None:
     parser.add_argument("--checks", type=int, default=2000)
     parser.add_argument("--range-size", type=int, default=2000)
     args = parser.parse_args()
+    load_before = os.getloadavg()
     with moto_server() as url:
         os.environ["BREACH_TABLE"] = "bench-breach"
         create_table("bench-breach")
@@ -80,8 +81,11 @@ def main() -> None:
             return latencies[min(len(latencies) - 1, round(p / 100 * (len(latencies) - 1)))] * 1000
 
         item_bytes = len(packed[0].suffixes) + len(packed[0].counts)
+        load_after = os.getloadavg()
         print(f"# Breach check ({platform.python_implementation()} {platform.python_version()}, "
-              f"load {os.getloadavg()[0]:.1f}, moto at {url})\n")
+              f"{os.cpu_count()} CPUs, moto at {url})\n")
+        print(f"Load average (1, 5, 15 min): before {' '.join(f'{x:.2f}' for x in load_before)}, "
+              f"after {' '.join(f'{x:.2f}' for x in load_after)}\n")
         print("| checks | found | DynamoDB requests | requests per check | p50 ms | p99 ms | mean ms | item size |")
         print("|---|---|---|---|---|---|---|---|")
         print(f"| {len(passwords)} | {found} | {requests} | {requests / len(passwords):.3f} | {pct(50):.2f} | "

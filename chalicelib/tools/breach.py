@@ -11,7 +11,9 @@ PATH is the output of the Pwned Passwords downloader (https://github.com/HaveIBe
 either layout: one file of ``SHA1:COUNT`` lines sorted by hash, or a directory of one file per 5-hex prefix
 (``ABCDE.txt``) of ``SUFFIX:COUNT`` lines. The import
 
-- streams: it holds only the ranges being written (a few MB whatever the input's size);
+- streams: it holds only a block of input and the ranges being written (a few MB whatever the input's size);
+  the input is read and packed by :mod:`chalicelib.breach.reader`, in a separate parser process when there
+  are several writers and CPUs (``--parser auto``, the default), so that parsing and requests overlap;
 - writes each range as one item with BatchWriteItem, 25 per request, on several threads, retrying throttling
   and UnprocessedItems with exponential backoff (:class:`chalicelib.breach.store.RangeWriter`);
 - is resumable: a checkpoint (the last prefix below which every range is written) is kept in the table
@@ -31,15 +33,15 @@ import contextlib
 import hashlib
 import json
 import os
-import re
-import struct
+import subprocess
 import sys
+import tempfile
 import threading
 import time
 import urllib.error
 import urllib.request
 from collections import deque
-from collections.abc import Callable, Iterator, Sequence
+from collections.abc import Iterator, Sequence
 from concurrent.futures import Future, ThreadPoolExecutor
 from dataclasses import asdict, dataclass, field
 from pathlib import Path
@@ -47,19 +49,22 @@ from typing import Any, BinaryIO, Final
 
 from botocore.exceptions import BotoCoreError, ClientError, NoCredentialsError
 
-from chalicelib.breach import codec, store
+from chalicelib.breach import codec, reader, store
+from chalicelib.breach.reader import InputError, range_files
+
+__all__ = ["ImportInterruptedError", "Importer", "InputError", "ParserProcessError", "Summary", "main"]
 
 LOCAL_TABLE: Final = "cogworks-local-breach"
-HEX: Final = b"0123456789ABCDEF"
 BATCH: Final = store.BATCH_SIZE
+PACKAGE_ROOT: Final = Path(__file__).resolve().parents[2]
 CHECKPOINT_SECONDS: Final = 2.0
 EXIT_INPUT: Final = 2
 EXIT_FAILED: Final = 1
 EXIT_INTERRUPTED: Final = 130
 
 
-class InputError(ValueError):
-    """The input is not the downloader's output; the message names the file and line."""
+class ParserProcessError(RuntimeError):
+    """The parser process ended without finishing its input or naming an input error."""
 
 
 class ImportInterruptedError(RuntimeError):
@@ -109,179 +114,7 @@ class Summary:
         ]
 
 
-# ---------------------------------------------------------------- reading the downloader's output
-
-
-BLOCK_BYTES: Final = 4 << 20
-_LINE_CHARS: Final = b"0123456789ABCDEF:\r\n"
-_COUNT: Final = re.compile(rb":([0-9]+)\r?\n")
-
-
-@dataclass(frozen=True)
-class _Layout:
-    hex_len: int
-    suffix: re.Pattern[bytes]
-
-    @classmethod
-    def of(cls, hex_len: int) -> _Layout:
-        return cls(hex_len, re.compile(rb"^[0-9A-F]{%d}([0-9A-F]{35}):" % (hex_len - codec.SUFFIX_LEN),
-                                       re.MULTILINE))
-
-
-SINGLE: Final = _Layout.of(40)
-PER_PREFIX: Final = _Layout.of(codec.SUFFIX_LEN)
-
-
-def pack_columns(prefix: str, suffixes: list[bytes], counts: list[bytes]) -> store.PackedRange:
-    """A range from its suffixes (35 upper-case hex digits) and counts (decimal), with no Python loop over
-    the entries when they are in order: the suffixes joined behind zero nibbles and decoded by one
-    ``bytes.fromhex``, the counts by one ``struct.pack``. Suffixes out of order or repeated, counts of 0
-    (padding) or past 4 bytes go through the general :func:`chalicelib.breach.codec.pack`."""
-    values = list(map(int, counts))
-    if suffixes == sorted(suffixes) and len(set(suffixes)) == len(suffixes) and min(values) > 0 \
-            and max(values) <= codec.MAX_COUNT:
-        packed = bytes.fromhex((b"0" + b"0".join(suffixes)).decode())
-        return store.PackedRange(prefix, packed, struct.pack(f">{len(values)}I", *values))
-    return store.PackedRange.of(prefix, ((s.decode(), c) for s, c in zip(suffixes, values, strict=True) if c))
-
-
-def range_end(block: bytes, start: int, prefix: bytes) -> int:
-    """Where the range beginning at ``start`` ends in a block sorted by hash: a binary search over byte
-    offsets, each probe moved to the next line start."""
-    low, high = start, len(block)
-    while True:
-        probe = block.find(b"\n", (low + high) // 2) + 1
-        if probe <= low or probe >= high:
-            probe = block.find(b"\n", low) + 1
-            if probe <= low or probe >= high:
-                return high
-        if block.startswith(prefix, probe):
-            low = probe
-        else:
-            high = probe
-
-
-@dataclass
-class _Reader:
-    """Reads either layout in blocks of a few MB. A clean block (only hex digits, colons and line ends, and
-    every line a hash, a colon and a count) is read by two ``findall`` calls, at C speed; any other block is
-    first rewritten line by line, naming the bad line (or skipping it with --skip-invalid) and dropping the
-    range API's count-0 padding."""
-
-    summary: Summary
-    skip_invalid: bool
-    advance: Callable[[int], None]
-
-    def _invalid(self, where: str, line: bytes, why: str) -> None:
-        if not self.skip_invalid:
-            shown = line[:60].decode("ascii", errors="replace")
-            raise InputError(f"{where}: {why}: {shown!r} (use --skip-invalid to skip such lines)")
-        self.summary.invalid_lines += 1
-
-    def _sanitize(self, path: Path, first_line: int, block: bytes, layout: _Layout) -> bytes:
-        kept: list[bytes] = []
-        for offset, raw in enumerate(block.split(b"\n")):
-            line = raw.strip()
-            if not line:
-                continue
-            where = f"{path}:{first_line + offset}"
-            digest, sep, count = line.partition(b":")
-            if not sep or len(digest) != layout.hex_len or digest.upper().translate(None, HEX):
-                self._invalid(where, line, f"expected {layout.hex_len} hex digits, a colon and a count")
-            elif not count.isdigit():
-                self._invalid(where, line, "the count is not a whole number")
-            elif not count.strip(b"0"):
-                self.summary.padding_lines += 1
-            else:
-                kept.append(digest.upper() + b":" + count + b"\n")
-        return b"".join(kept)
-
-    def _columns(self, path: Path, first_line: int, block: bytes,
-                 layout: _Layout) -> tuple[bytes, list[bytes], list[bytes]]:
-        """(clean block, its suffixes, its counts), one entry per line."""
-        if not block.endswith(b"\n"):
-            block += b"\n"
-        lines = block.count(b"\n")
-        self.summary.lines += lines
-        upper = block.upper()
-        if not upper.translate(None, _LINE_CHARS) and upper.count(b"\r") == upper.count(b"\r\n"):
-            suffixes, counts = layout.suffix.findall(upper), _COUNT.findall(upper)
-            if len(suffixes) == len(counts) == lines and upper.count(b":") == lines \
-                    and b":0\n" not in upper and b":0\r" not in upper:
-                return upper, suffixes, counts
-        clean = self._sanitize(path, first_line, block, layout)
-        return clean, layout.suffix.findall(clean), _COUNT.findall(clean)
-
-    @staticmethod
-    def _blocks(handle: BinaryIO) -> Iterator[bytes]:
-        rest = b""
-        while True:
-            chunk = handle.read(BLOCK_BYTES)
-            if not chunk:
-                if rest:
-                    yield rest
-                return
-            chunk = rest + chunk
-            cut = chunk.rfind(b"\n") + 1
-            if cut == 0:
-                rest = chunk
-                continue
-            rest = chunk[cut:]
-            yield chunk[:cut]
-
-    def single_file(self, path: Path, handle: BinaryIO) -> Iterator[store.PackedRange]:
-        """Ranges in file order. A block is cut at its prefix changes by a binary search per range; a range
-        cut by a block boundary is carried over to the next block."""
-        carried: tuple[str, list[bytes], list[bytes]] | None = None
-        line = 1
-        for raw in self._blocks(handle):
-            block, suffixes, counts = self._columns(path, line, raw, SINGLE)
-            line += raw.count(b"\n")
-            self.advance(len(raw))
-            start = first = 0
-            while start < len(block):
-                prefix = block[start:start + 5]
-                end = range_end(block, start, prefix)
-                size = block.count(b"\n", start, end)
-                if block.count(b"\n" + prefix, start, end) != size - 1:
-                    raise InputError(f"{path}: the file is not sorted by hash (prefix {prefix.decode()} is split, "
-                                     f"near line {line}); the downloader writes it sorted")
-                part = (prefix.decode(), suffixes[first:first + size], counts[first:first + size])
-                start, first = end, first + size
-                if carried is not None:
-                    if carried[0] == part[0]:
-                        part = (part[0], carried[1] + part[1], carried[2] + part[2])
-                    elif part[0] < carried[0]:
-                        raise InputError(f"{path}: the file is not sorted by hash ({part[0]} after {carried[0]}, "
-                                         f"near line {line}); the downloader writes it sorted")
-                    else:
-                        yield pack_columns(*carried)
-                carried = part
-        if carried is not None:
-            yield pack_columns(*carried)
-
-    def directory(self, files: Sequence[tuple[str, Path]]) -> Iterator[store.PackedRange]:
-        for prefix, path in files:
-            _block, suffixes, counts = self._columns(path, 1, path.read_bytes(), PER_PREFIX)
-            self.advance(1)
-            if suffixes:
-                yield pack_columns(prefix, suffixes, counts)
-
-
-def range_files(directory: Path) -> list[tuple[str, Path]]:
-    """The directory's range files (``ABCDE`` or ``ABCDE.txt``, any case), in prefix order."""
-    found: dict[str, Path] = {}
-    for path in directory.iterdir():
-        if not path.is_file():
-            continue
-        stem = path.name.split(".", 1)[0].upper()
-        if codec.is_prefix(stem) and path.suffix.lower() in ("", ".txt"):
-            if stem in found:
-                raise InputError(f"{directory}: two files for prefix {stem}: {found[stem].name}, {path.name}")
-            found[stem] = path
-    if not found:
-        raise InputError(f"{directory}: no range files (named like 00000.txt) in this directory")
-    return sorted(found.items())
+# ---------------------------------------------------------------- the input (read by chalicelib.breach.reader)
 
 
 def source_id(source: Path) -> str:
@@ -375,6 +208,7 @@ class Importer:
     skip_invalid: bool = False
     quiet: bool = True
     checkpoint_seconds: float = CHECKPOINT_SECONDS
+    parser_process: bool | None = None  # None: a parser process when there are writers and CPUs to spare
     _writers: list[store.RangeWriter] = field(default_factory=list)
     _local: threading.local = field(default_factory=threading.local)
 
@@ -388,6 +222,11 @@ class Importer:
 
     def _write(self, ranges: list[store.PackedRange]) -> None:
         self._writer().write(ranges)
+
+    def use_process(self) -> bool:
+        if self.parser_process is not None:
+            return self.parser_process
+        return self.workers > 1 and (os.cpu_count() or 1) > 1
 
     def run(self, source: Path, *, checkpoint_id: str | None = None, restart: bool = False) -> Summary:
         if not source.exists():
@@ -404,14 +243,12 @@ class Importer:
         started = time.monotonic()
         files = range_files(source) if source.is_dir() else []
         progress = _Progress(len(files) if files else source.stat().st_size, "files" if files else "B", self.quiet)
-        reader = _Reader(summary, self.skip_invalid, progress.advance)
+        ranges = (self._parsed_in_child(source, after, summary, progress) if self.use_process()
+                  else self._parsed_here(source, files, after, summary, progress))
         try:
-            with ThreadPoolExecutor(max_workers=self.workers, thread_name_prefix="breach-import") as pool:
-                if files:
-                    self._pipeline(reader.directory(files), pool, summary, checkpoint_id, after)
-                else:
-                    with source.open("rb") as handle:
-                        self._pipeline(reader.single_file(source, handle), pool, summary, checkpoint_id, after)
+            with contextlib.closing(ranges), \
+                    ThreadPoolExecutor(max_workers=self.workers, thread_name_prefix="breach-import") as pool:
+                self._pipeline(ranges, pool, summary, checkpoint_id, after)
         finally:
             progress.close()
             summary.seconds = time.monotonic() - started
@@ -420,6 +257,68 @@ class Importer:
                 summary.retries += writer.stats.retries
                 summary.throttles += writer.stats.throttles
         return summary
+
+    @staticmethod
+    def _count(summary: Summary, counts: reader.ReadCounts) -> None:
+        summary.lines, summary.padding_lines = counts.lines, counts.padding_lines
+        summary.invalid_lines, summary.skipped_ranges = counts.invalid_lines, counts.skipped_ranges
+
+    def _parsed_here(self, source: Path, files: list[tuple[str, Path]], after: str | None, summary: Summary,
+                     progress: _Progress) -> Iterator[store.PackedRange]:
+        """Ranges parsed in this process, between the writers' requests."""
+        parser = reader.Reader(skip_invalid=self.skip_invalid, after=after, advance=progress.advance)
+        try:
+            if files:
+                for packed in parser.directory(files):
+                    yield store.PackedRange(*packed)
+            else:
+                with source.open("rb") as handle:
+                    for packed in parser.single_file(source, handle):
+                        yield store.PackedRange(*packed)
+        finally:
+            self._count(summary, parser.counts)
+
+    def _parsed_in_child(self, source: Path, after: str | None, summary: Summary,
+                         progress: _Progress) -> Iterator[store.PackedRange]:
+        """Ranges parsed by a parser process (``python -m chalicelib.breach.reader``) on another CPU, read
+        from its standard output; the pipe's buffer holds it back while the writers are behind."""
+        command = [sys.executable, "-m", "chalicelib.breach.reader", str(source)]
+        if self.skip_invalid:
+            command.append("--skip-invalid")
+        if after is not None:
+            command += ["--after", after]
+        env = {key: value for key, value in os.environ.items() if not key.startswith("AWS_")}  # it needs none
+        env["PYTHONPATH"] = os.pathsep.join(p for p in (str(PACKAGE_ROOT), os.environ.get("PYTHONPATH", "")) if p)
+        with tempfile.TemporaryFile() as errors:
+            child = subprocess.Popen(command, stdin=subprocess.DEVNULL, stdout=subprocess.PIPE, stderr=errors,  # noqa: S603 (our interpreter, our module)
+                                     env=env)
+            stream: BinaryIO = child.stdout  # type: ignore[assignment]
+            counts = reader.ReadCounts()
+            try:
+                while True:
+                    kind, payload = reader.read_frame(stream)
+                    if kind == reader.FRAME_RANGE:
+                        yield store.PackedRange(*reader.decode_range(payload))
+                    elif kind in (reader.FRAME_PROGRESS, reader.FRAME_DONE):
+                        now = reader.decode_counts(payload)
+                        progress.advance(now.advanced - counts.advanced)
+                        counts = now
+                        self._count(summary, counts)
+                        if kind == reader.FRAME_DONE:
+                            break
+                    elif kind == reader.FRAME_ERROR:
+                        raise InputError(payload.decode(errors="replace"))
+                    else:
+                        child.wait()
+                        errors.seek(0)
+                        last = errors.read().decode(errors="replace").strip().splitlines()[-1:]
+                        raise ParserProcessError(f"the parser process stopped (exit status {child.returncode})"
+                                                 + (f": {last[0]}" if last else ""))
+            finally:
+                if child.poll() is None:
+                    child.kill()
+                child.wait()
+                stream.close()
 
     def _pipeline(self, ranges: Iterator[store.PackedRange], pool: ThreadPoolExecutor,
                   summary: Summary, checkpoint_id: str, after: str | None) -> None:
@@ -445,9 +344,6 @@ class Importer:
 
         try:
             for packed in ranges:
-                if after is not None and packed.prefix <= after:
-                    summary.skipped_ranges += 1
-                    continue
                 batch.ranges.append(packed)
                 if len(batch.ranges) == BATCH:
                     submit()
@@ -528,9 +424,10 @@ def _require_table(client: Any, table: str) -> None:
 
 def _cmd_import(args: argparse.Namespace) -> int:
     table = configure(args)
-    client = store.bulk_client()
+    client = store.bulk_client(connections=args.workers)
     _require_table(client, table)
-    importer = Importer(client, table, workers=args.workers, skip_invalid=args.skip_invalid, quiet=args.quiet)
+    importer = Importer(client, table, workers=args.workers, skip_invalid=args.skip_invalid, quiet=args.quiet,
+                        parser_process={"auto": None, "process": True, "inline": False}[args.parser])
     try:
         summary = importer.run(Path(args.path), checkpoint_id=args.checkpoint_id, restart=args.restart)
     except ImportInterruptedError as exc:
@@ -615,6 +512,11 @@ def _target(parser: argparse.ArgumentParser) -> None:
 def parser() -> argparse.ArgumentParser:
     root = argparse.ArgumentParser(prog="python -m chalicelib.tools.breach",
                                    description="The compromised-password store: import, check, policy.")
+    # also before the command, as the other tools take them (python -m chalicelib.tools.breach --local URL import)
+    where = root.add_mutually_exclusive_group()
+    where.add_argument("--local", metavar="URL", dest="root_local", help="the local stack, as after the command")
+    where.add_argument("--region", dest="root_region", help="the AWS region, as after the command")
+    root.add_argument("--table", dest="root_table", help="the table, as after the command")
     commands = root.add_subparsers(dest="command", required=True)
     imp = commands.add_parser("import", help="import the Pwned Passwords downloader's output")
     imp.add_argument("path", help="a file of SHA1:COUNT lines, or a directory of per-prefix files")
@@ -623,6 +525,9 @@ def parser() -> argparse.ArgumentParser:
     imp.add_argument("--restart", action="store_true", help="ignore the checkpoint and import everything")
     imp.add_argument("--checkpoint-id", help="name the checkpoint (default: from the path, size and time)")
     imp.add_argument("--skip-invalid", action="store_true", help="skip malformed lines instead of stopping")
+    imp.add_argument("--parser", choices=("auto", "process", "inline"), default="auto",
+                     help="parse in a separate process, or in the writers' process (default auto: a process "
+                          "when --workers > 1 and the machine has more than one CPU)")
     imp.add_argument("--quiet", action="store_true", help="no progress bar")
     imp.add_argument("--json", action="store_true", help="also print the summary as JSON")
     imp.set_defaults(run=_cmd_import)
@@ -641,7 +546,13 @@ def parser() -> argparse.ArgumentParser:
 
 
 def main(argv: Sequence[str] | None = None) -> int:
-    args = parser().parse_args(argv)
+    cli = parser()
+    args = cli.parse_args(argv)
+    for name in ("local", "region", "table"):
+        if getattr(args, name, None) is None:
+            setattr(args, name, getattr(args, f"root_{name}"))
+    if args.local and args.region:
+        cli.error("argument --region: not allowed with argument --local")
     try:
         return int(args.run(args))
     except InputError as exc:

@@ -16,7 +16,7 @@ import pytest
 from botocore.exceptions import ClientError
 
 from chalicelib.breach import codec
-from chalicelib.tools.breach import Importer, ImportInterruptedError, InputError
+from chalicelib.tools.breach import Importer, ImportInterruptedError, InputError, ParserProcessError, Summary, _Progress
 from tests.conftest import ROOT
 from tests.helpers import unique
 
@@ -133,27 +133,81 @@ def test_both_layouts_give_the_same_table(tmp_path, dynamodb, table):
     assert summary.padding_lines == len(single)
 
 
+def parsers_of(path: Path) -> list[int]:
+    """The parser processes (python -m chalicelib.breach.reader) still running on ``path``."""
+    found = []
+    for entry in Path("/proc").iterdir():
+        try:
+            command = (entry / "cmdline").read_bytes().split(b"\0")
+        except OSError:
+            continue
+        if b"chalicelib.breach.reader" in command and str(path).encode() in command:
+            found.append(int(entry.name))
+    return found
+
+
+@pytest.mark.parametrize("parser_process", [False, True], ids=["inline", "parser-process"])
 @pytest.mark.parametrize("layout", ["single", "directory"])
-def test_an_interrupted_import_resumes_and_a_second_run_changes_nothing(tmp_path, dynamodb, table, layout):
+def test_an_interrupted_import_resumes_and_a_second_run_changes_nothing(tmp_path, dynamodb, table, layout,
+                                                                        parser_process):
     hashes = generate(6000, seed=3)
     source = (write_single(tmp_path / "pwned.txt", hashes) if layout == "single"
               else write_directory(tmp_path / "ranges", hashes))
     flaky = FlakyClient(dynamodb, interrupt_at=5)
     with pytest.raises(ImportInterruptedError) as stopped:
-        Importer(flaky, table, workers=1, checkpoint_seconds=0).run(source)
+        Importer(flaky, table, workers=1, checkpoint_seconds=0, parser_process=parser_process).run(source)
     assert isinstance(stopped.value.cause, KeyboardInterrupt)
+    assert parsers_of(source) == []  # the parser process does not outlive the import
     partial = dump(dynamodb, table)
     assert 0 < len(partial) < len(expected(hashes))
 
-    resumed = Importer(dynamodb, table).run(source)
+    resumed = Importer(dynamodb, table, workers=2, parser_process=parser_process).run(source)
     assert resumed.resumed_after is not None and resumed.skipped_ranges > 0
+    assert resumed.skipped_ranges + resumed.ranges == len(expected(hashes))
     assert dump(dynamodb, table) == expected(hashes)
 
-    again = Importer(dynamodb, table).run(source)
+    again = Importer(dynamodb, table, parser_process=parser_process).run(source)
     assert again.already_done and again.requests == 0
-    restarted = Importer(dynamodb, table).run(source, restart=True)
+    restarted = Importer(dynamodb, table, parser_process=parser_process).run(source, restart=True)
     assert restarted.ranges == len(expected(hashes))
+    assert restarted.lines == (6000 if layout == "single" else 6000 + len(expected(hashes)))
     assert dump(dynamodb, table) == expected(hashes)
+
+
+@pytest.mark.parametrize("layout", ["single", "directory"])
+def test_the_parser_process_writes_what_the_inline_parser_writes(tmp_path, dynamodb, table, layout):
+    hashes = generate(4000, seed=6)
+    source = (write_single(tmp_path / "pwned.txt", hashes) if layout == "single"
+              else write_directory(tmp_path / "ranges", hashes))
+    summary = Importer(dynamodb, table, workers=3, parser_process=True).run(source)
+    assert dump(dynamodb, table) == expected(hashes)
+    inline = Importer(dynamodb, table, workers=3, parser_process=False).run(source, restart=True)
+    assert dump(dynamodb, table) == expected(hashes)
+    for field in ("hashes", "ranges", "lines", "padding_lines", "invalid_lines", "requests"):
+        assert getattr(summary, field) == getattr(inline, field), field
+
+
+def test_the_parser_process_reports_bad_input_with_the_line(tmp_path, dynamodb, table):
+    path = tmp_path / "pwned.txt"
+    path.write_text(f"{'A' * 40}:3\r\n{'B' * 40}:7\r\n{'C' * 39}:1\r\n")
+    with pytest.raises(ImportInterruptedError) as exc:
+        Importer(dynamodb, table, parser_process=True).run(path)
+    assert isinstance(exc.value.cause, InputError)
+    assert str(exc.value.cause) == (f"{path}:3: expected 40 hex digits, a colon and a count: '{'C' * 39}:1' "
+                                    "(use --skip-invalid to skip such lines)")
+    skipped = Importer(dynamodb, table, parser_process=True, skip_invalid=True).run(path)
+    assert (skipped.hashes, skipped.invalid_lines, skipped.lines) == (2, 1, 3)
+    assert dump(dynamodb, table) == {"AAAAA": {"A" * 35: 3}, "BBBBB": {"B" * 35: 7}}
+
+
+def test_a_parser_process_that_dies_is_reported(tmp_path, dynamodb, table):
+    path = write_single(tmp_path / "pwned.txt", generate(100))
+    importer = Importer(dynamodb, table, parser_process=True)
+    ranges = importer._parsed_in_child(tmp_path / "gone.txt", None, Summary(), _Progress(0, "B", quiet=True))
+    with pytest.raises(ParserProcessError, match=r"the parser process stopped \(exit status 1\): "
+                                                 r"FileNotFoundError: .*gone.txt"):
+        next(ranges)
+    assert Importer(dynamodb, table, parser_process=True).run(path).hashes == 100
 
 
 def test_throttling_and_unprocessed_items_are_retried(tmp_path, dynamodb, table):
@@ -207,8 +261,14 @@ def test_the_command_line_imports_against_the_local_stack(tmp_path, stack, dynam
     assert done.returncode == 0, done.stderr
     assert "hashes written            500" in done.stdout
     assert dump(dynamodb, table) == expected(hashes)
-    again = cli("import", str(path), "--local", stack.base_url, "--table", table, "--quiet")
+    again = cli("--local", stack.base_url, "--table", table, "import", str(path), "--quiet")  # as the README shows
     assert (again.returncode, "already imported" in again.stdout) == (0, True)
+    for parser in ("process", "inline"):
+        forced = cli("import", str(path), "--local", stack.base_url, "--table", table, "--quiet", "--restart",
+                     "--parser", parser, "--workers", "2")
+        assert forced.returncode == 0, forced.stderr
+        assert "hashes written            500" in forced.stdout
+        assert dump(dynamodb, table) == expected(hashes)
     digest = next(iter(hashes))
     checked = cli("check", "--local", stack.base_url, "--table", table, stdin="not-the-password\n")
     assert (checked.returncode, checked.stdout.strip()) == (0, "not found in the breach store")
@@ -219,9 +279,13 @@ def test_the_command_line_imports_against_the_local_stack(tmp_path, stack, dynam
     (["import"], 2, "the following arguments are required: path"),
     (["import", "x", "--workers", "0"], 2, "argument --workers: must be from 1 to 64"),
     (["import", "x", "--workers", "many"], 2, "argument --workers: not a whole number: 'many'"),
+    (["import", "x", "--parser", "gpu"], 2, "argument --parser: invalid choice: 'gpu'"),
     (["policy", "set", "--pool", "p", "--min-count", "-1"], 2, "argument --min-count: must be from 1"),
     (["import", "x"], 1, "error: name the table: --table NAME"),
     (["import", "x", "--local", "http://127.0.0.1:9"], 1, "error: cannot read http://127.0.0.1:9/local/config"),
+    (["--local", "http://127.0.0.1:9", "import", "x"], 1, "error: cannot read http://127.0.0.1:9/local/config"),
+    (["--local", "http://127.0.0.1:9", "import", "x", "--region", "eu-west-1"], 2,
+     "argument --region: not allowed with argument --local"),
 ])
 def test_bad_command_lines_get_a_clear_message_and_no_traceback(args, code, message, monkeypatch):
     monkeypatch.delenv("BREACH_TABLE", raising=False)
