@@ -147,7 +147,10 @@ def user_pool_resources(triggers: list[Function]) -> dict[str, Any]:
             "UserAttributeUpdateSettings": {"AttributesRequireVerificationBeforeUpdate": ["email"]},
             "AccountRecoverySetting": {"RecoveryMechanisms": [{"Name": "verified_email", "Priority": 1}]},
             "AdminCreateUserConfig": {"AllowAdminCreateUserOnly": False},
-            "Schema": [{"Name": "email", "AttributeDataType": "String", "Required": False, "Mutable": True}],
+            "Schema": [{"Name": "email", "AttributeDataType": "String", "Required": False, "Mutable": True},
+                       # chalicelib.auth.challenges.enrollment: which authenticators the user enrolled.
+                       {"Name": "authenticators", "AttributeDataType": "String", "Mutable": True,
+                        "StringAttributeConstraints": {"MinLength": "0", "MaxLength": "64"}}],
             "EmailConfiguration": {"Fn::If": [
                 "HasSesIdentity",
                 {"EmailSendingAccount": "DEVELOPER", "SourceArn": {"Ref": "SesSourceArn"},

@@ -111,15 +111,46 @@ def resend_code(call: Call) -> Response:
     return json_response(CodeSentResponse(code_delivery=_delivery(delivery) or CodeDeliveryBody()))
 
 
+def _sign_in_service() -> AuthService:
+    """The service of the sign-in routes: it may run a password sign-in as CUSTOM_AUTH when the account-takeover
+    protection asks for a second factor (chalicelib.services.auth.PasswordThenSecondFactor)."""
+    from chalicelib.services.auth import PasswordThenSecondFactor  # here: the imports above are shared
+
+    idp = CognitoIdp(aws.cognito_idp(), CognitoConfig.from_env())
+    return AuthService(idp, second_factor=PasswordThenSecondFactor(idp, aws.cognito_idp()))
+
+
+def _device(call: Call) -> tuple[str, bool]:
+    """The caller's device id (the device cookie), or a new one when it had none or a malformed one (a malformed
+    cookie counts as none: a new device, never a known one); and whether the id is new."""
+    known = cookies.device_id(call.request.headers.get("cookie"))
+    return (known, False) if known is not None else (cookies.new_device_id(), True)
+
+
+def _with_device(response: Response, service: AuthService, device_id: str, new: bool) -> Response:
+    """Add the device cookie when the id is new and the pool's account-takeover protection uses it."""
+    if new and service.tracks_devices():
+        existing = response.headers.get("Set-Cookie") or []
+        response.headers["Set-Cookie"] = [*([existing] if isinstance(existing, str) else existing),
+                                          cookies.device_cookie(device_id)]
+    return response
+
+
 def sign_in(call: Call) -> Response:
     body: SignInRequest = call.body
-    return _signed_in(call, _service().sign_in(body.username, body.password, call.user_context))
+    device_id, new = _device(call)
+    service = _sign_in_service()
+    outcome = service.sign_in(body.username, body.password, call.user_context, device_id)
+    return _with_device(_signed_in(call, outcome), service, device_id, new)
 
 
 def respond_to_challenge(call: Call) -> Response:
     body: ChallengeRequest = call.body
-    outcome = _service().respond(body.username, body.challenge, body.session, body.responses, call.user_context)
-    return _signed_in(call, outcome)
+    device_id, new = _device(call)
+    service = _sign_in_service()
+    outcome = service.respond(body.username, body.challenge, body.session, body.responses, call.user_context,
+                              device_id)
+    return _with_device(_signed_in(call, outcome), service, device_id, new)
 
 
 def refresh(call: Call) -> Response:

@@ -16,10 +16,15 @@ a sign-out:
 - ``GET /auth/authenticators``; ``POST /auth/authenticators/rename`` ``{id, name}``;
   ``POST /auth/authenticators/delete`` ``{id}`` (``id``: ``TOTP`` or a passkey's credential id).
 
+Activation, registration and deletion keep the user attribute ``custom:authenticators`` in step
+(chalicelib/auth/challenges/enrollment.py): the policy offers TOTP and PASSKEY to the users it lists, and
+then asks a password sign-in for a second factor.
+
 Anyone:
 
 - ``POST /auth/passwordless/passkey/options``: request options for a usernameless sign-in (empty
-  ``allowCredentials``, a signed challenge valid 120 s, nothing stored).
+  ``allowCredentials``, a signed challenge valid 120 s, nothing stored); the same as ``POST
+  /auth/passwordless/start`` ``{"method": "PASSKEY"}`` without a username.
 - ``POST /auth/passwordless/passkey`` ``{credential}``: the assertion's ``userHandle`` and credential id name the
   user; the route runs CUSTOM_AUTH for that user (PASSKEY, ``passkeyMode: usernameless``) and the triggers
   judge the assertion. Tokens, or the cookies of cookie mode.
@@ -44,7 +49,8 @@ from chalicelib.api.http import json_response
 from chalicelib.api.models import CookieSessionResponse, EmptyRequest, RequestBody, ResponseBody, TokensResponse
 from chalicelib.api.openapi import RouteSpec
 from chalicelib.api.passwordless_routes import INCORRECT, CustomAuth, _signed_in
-from chalicelib.auth.challenges import passkey, totp
+from chalicelib.auth.challenges import enrollment, passkey, totp
+from chalicelib.auth.policy import enrolled
 from chalicelib.services.cognito import CognitoConfig, CognitoIdp
 from chalicelib.services.errors import ApiError, CognitoError, InternalError
 
@@ -158,7 +164,8 @@ class DeletedResponse(ResponseBody):
 
 
 class _Owner:
-    """The signed-in user: pool, sub, username, and the owner key of their authenticators."""
+    """The signed-in user: pool, sub, username, the owner key of their authenticators and (``live``) their
+    attributes as Cognito has them."""
 
     def __init__(self, call: Call, *, live: bool) -> None:
         principal = call.principal
@@ -167,10 +174,23 @@ class _Owner:
         if principal is None or not isinstance(sub, str) or not isinstance(username, str):
             raise InternalError()
         config = CognitoConfig.from_env()
+        self.attributes: dict[str, str] = {}
         if live:  # a signed-out (revoked) token still verifies offline: Cognito says whether it is live
-            CognitoIdp(aws.cognito_idp(), config).get_user(principal.access_token)
+            self.attributes = enrollment.attributes_of(
+                CognitoIdp(aws.cognito_idp(), config).get_user(principal.access_token))
         self.pool_id, self.sub, self.username = config.user_pool_id, sub, username
+        self.access_token = principal.access_token
         self.key = totp.owner_of(config.user_pool_id, sub)
+
+    def record(self, methods: frozenset[str]) -> None:
+        """Make ``custom:authenticators`` say ``methods`` (chalicelib.auth.challenges.enrollment)."""
+        try:
+            self.attributes = enrollment.record(aws.cognito_idp(), self.access_token, self.attributes, methods)
+        except enrollment.EnrollmentNotRecorded:
+            raise InternalError() from None
+
+    def enrolled(self) -> frozenset[str]:
+        return enrolled(self.attributes)
 
 
 def _now() -> float:
@@ -232,10 +252,14 @@ def enroll_totp(call: Call) -> Response:
 def verify_totp(call: Call) -> Response:
     body: TotpVerifyRequest = call.body
     owner = _Owner(call, live=True)
-    item = totp.load(owner.key)
+    item, now = totp.load(owner.key), _now()
     if item is None or not item.pending:
         raise CognitoError("SoftwareTokenMFANotFoundException", "No software token has been associated with the user.")
-    if not totp.activate(owner.key, body.code, _now(), body.name):
+    if not totp.pending_matches(owner.key, item, body.code, now):
+        raise CognitoError("EnableSoftwareTokenMFAException", CODE_MISMATCH)
+    owner.record(owner.enrolled() | {"TOTP"})  # first: TOTP is never active without the policy knowing
+    if not totp.activate(owner.key, body.code, now, body.name):
+        owner.record(enrollment.held(owner.key))
         raise CognitoError("EnableSoftwareTokenMFAException", CODE_MISMATCH)
     enrolled = totp.describe(totp.load(owner.key))
     if enrolled is None:
@@ -265,10 +289,14 @@ def register_passkey(call: Call) -> Response:
         raise ApiError(refused.message, code=refused.code, status_code=400) from None
     if len(passkey.credentials_of(owner.key)) >= passkey.MAX_PASSKEYS:
         raise CognitoError("LimitExceededException", "The user has the maximum number of passkeys.")
-    if passkey.holder_of(registered.credential_id) is not None or not passkey.save(
-            owner.key, owner.username, registered, body.name or "Passkey", now):
-        raise ApiError("This credential is already registered.", code="WebAuthnCredentialNotSupportedException",
-                       status_code=400)
+    taken = ApiError("This credential is already registered.", code="WebAuthnCredentialNotSupportedException",
+                     status_code=400)
+    if passkey.holder_of(registered.credential_id) is not None:
+        raise taken
+    owner.record(owner.enrolled() | {"PASSKEY"})  # first: a passkey is never stored without the policy knowing
+    if not passkey.save(owner.key, owner.username, registered, body.name or "Passkey", now):
+        owner.record(enrollment.held(owner.key))
+        raise taken
     item = passkey.find(owner.key, registered.credential_id)
     if item is None:
         raise InternalError()
@@ -297,24 +325,31 @@ def delete_authenticator(call: Call) -> Response:
     body: DeleteRequest = call.body
     owner = _Owner(call, live=True)
     deleted = totp.remove(owner.key) if body.id == TOTP_ID else passkey.remove(owner.key, body.id)
+    owner.record(enrollment.held(owner.key))  # also when nothing was deleted: repairs an attribute out of step
     if not deleted:
         raise _not_found()
     return json_response(DeletedResponse())
 
 
-def usernameless_options(call: Call) -> Response:
+def usernameless_request_options() -> dict[str, Any]:
+    """PublicKeyCredentialRequestOptions for a usernameless sign-in (a signed challenge, nothing stored)."""
     config = CognitoConfig.from_env()
     settings = passkey.PasskeySettings.from_env()
     challenge = passkey.usernameless_challenge(_signing_key(), config.user_pool_id, _now())
-    return json_response(PasskeyOptionsResponse(options=passkey.request_options(settings, challenge, [])))
+    return passkey.request_options(settings, challenge, [])
 
 
-def usernameless_sign_in(call: Call) -> Response:
-    body: PasskeySignInRequest = call.body
+def usernameless_options(call: Call) -> Response:
+    return json_response(PasskeyOptionsResponse(options=usernameless_request_options()))
+
+
+def sign_in_usernameless(call: Call, assertion: AssertionCredential) -> Response:
+    """The assertion's credential id and ``userHandle`` name the user; CUSTOM_AUTH for that user (PASSKEY,
+    ``passkeyMode: usernameless``), where the triggers judge the assertion. Tokens, or cookies."""
     config = CognitoConfig.from_env()
-    credential = body.credential.model_dump(by_alias=True, exclude_none=True)
-    handle = body.credential.response.user_handle or ""
-    holder = passkey.holder_of(body.credential.id)
+    credential = assertion.model_dump(by_alias=True, exclude_none=True)
+    handle = assertion.response.user_handle or ""
+    holder = passkey.holder_of(assertion.id)
     if (holder is None or not holder.owner.startswith(config.user_pool_id + "/")
             or not hmac.compare_digest(handle.rstrip("=").encode(), holder.user_handle.encode())):
         raise CognitoError("NotAuthorizedException", INCORRECT)
@@ -327,6 +362,11 @@ def usernameless_sign_in(call: Call) -> Response:
     answer = json.dumps(credential, separators=(",", ":"))
     outcome = auth.respond(canonical, session, answer, {"signInMethod": passkey.NAME, **metadata})
     return _signed_in(call, outcome, tokens_only=True)
+
+
+def usernameless_sign_in(call: Call) -> Response:
+    body: PasskeySignInRequest = call.body
+    return sign_in_usernameless(call, body.credential)
 
 
 # ---------------------------------------------------------------- the route table and the edge

@@ -8,6 +8,13 @@ SameSite=Strict`` (OWASP Session Management Cheat Sheet). The access and ID toke
 long as the tokens (``expiresIn``); the refresh cookie AUTH_REFRESH_COOKIE_MAX_AGE seconds (default 30 days,
 Cognito's default refresh-token validity).
 
+The device cookie ``__Host-device`` (token and cookie mode alike) holds a random 128-bit id this API issued, so
+the account-takeover checks (:mod:`chalicelib.risk`) can tell a user's usual browser from a new one. It is set,
+when the pool's threat protection is on (AUDIT or ENFORCED), by a sign-in that came without one (or with a
+malformed one), lives :data:`DEVICE_MAX_AGE` (400 days, the cap of
+RFC 6265bis §5.5), ``Path=/`` with the same attributes, and is never cleared by sign-out: it names a browser,
+not a session. A value that is not one this API could have issued is ignored (a new device).
+
 Cross-site request forgery: SameSite=Strict keeps the cookies off cross-site requests, and every body must be
 ``application/json``, which a cross-site form cannot send without a CORS preflight.
 """
@@ -16,6 +23,7 @@ from __future__ import annotations
 
 import os
 import re
+import secrets
 from collections.abc import Mapping
 from dataclasses import dataclass
 from typing import Final
@@ -25,12 +33,16 @@ from chalicelib.services.errors import InternalError, RequestValidationError
 ACCESS_COOKIE: Final = "__Host-access"
 ID_COOKIE: Final = "__Host-id"
 REFRESH_COOKIE: Final = "__Secure-refresh"
+DEVICE_COOKIE: Final = "__Host-device"
+DEVICE_MAX_AGE: Final = 400 * 24 * 3600
 REFRESH_ROUTE: Final = "/auth/refresh"
 MODE_HEADER: Final = "x-auth-mode"
 DEFAULT_REFRESH_MAX_AGE: Final = 30 * 24 * 3600
 ATTRIBUTES: Final = "Secure; HttpOnly; SameSite=Strict"
 
 _TOKEN_VALUE = re.compile(r"[A-Za-z0-9\-_=.]+")
+# What new_device_id issues (22 characters) and what chalicelib.risk.context accepts (up to 64).
+_DEVICE_ID = re.compile(r"[A-Za-z0-9_-]{22,64}")
 
 
 @dataclass(frozen=True)
@@ -83,3 +95,21 @@ def clearing_cookies(stage_prefix: str) -> list[str]:
     expired = "Expires=Thu, 01 Jan 1970 00:00:00 GMT"
     return [f"{_cookie(name, '', path, 0)}; {expired}" for name, path in
             ((ACCESS_COOKIE, "/"), (ID_COOKIE, "/"), (REFRESH_COOKIE, stage_prefix + REFRESH_ROUTE))]
+
+
+def device_id(header: str | None) -> str | None:
+    """The request's device id, or None when it has none or one this API could not have issued."""
+    value = parse(header).get(DEVICE_COOKIE)
+    return value if value and _DEVICE_ID.fullmatch(value) else None
+
+
+def new_device_id() -> str:
+    """A new random device id: 128 bits, URL-safe base64 (22 characters)."""
+    return secrets.token_urlsafe(16)
+
+
+def device_cookie(value: str) -> str:
+    """The Set-Cookie value of the device cookie."""
+    if not _DEVICE_ID.fullmatch(value):
+        raise InternalError()
+    return _cookie(DEVICE_COOKIE, value, "/", DEVICE_MAX_AGE)

@@ -3,10 +3,15 @@ challenge triggers (chalicelib/auth/challenges).
 
 - ``POST /auth/passwordless/start`` ``{username, method}``: InitiateAuth CUSTOM_AUTH, then the selection round
   answered with ClientMetadata ``signInMethod``; answers the chosen challenge (``parameters.destination``:
-  where the code or link went, masked) and the Cognito ``session``.
+  where the code or link went, masked) and the Cognito ``session``. ``{"method": "PASSKEY"}`` without a
+  username starts a usernameless sign-in (discoverable credentials): ``parameters.options`` are the
+  PublicKeyCredentialRequestOptions (empty ``allowCredentials``, a signed challenge valid 120 s, nothing
+  stored) and ``session`` stands for that challenge, not for a Cognito session. Any other method needs a
+  username (400 InvalidParameterException).
 - ``POST /auth/passwordless/answer`` ``{username, session, answer}``: RespondToAuthChallenge; tokens (or the
   cookies of cookie mode), or the same challenge again after a wrong answer (a new ``session``), or 401 after
-  the third wrong answer.
+  the third wrong answer. A usernameless passkey sign-in answers ``{session, answer}`` (the assertion's JSON,
+  no username): the assertion names the user (chalicelib/api/authenticator_routes.py), a wrong one is a 401.
 - ``GET /auth/passwordless/magic-link``: the page a magic link opens. It consumes nothing (a link scanner
   only GETs): the token is in the URL fragment, which the browser keeps; the page's button POSTs it.
 - ``POST /auth/passwordless/magic-link`` ``{token, session?}``: completes the sign-in: in the Cognito session
@@ -26,6 +31,8 @@ Register with ``app.register_blueprint(passwordless_routes.bp)``; tests build th
 from __future__ import annotations
 
 import base64
+import hmac
+import json
 import secrets
 from collections.abc import Mapping
 from dataclasses import dataclass
@@ -54,6 +61,10 @@ LANDING: Final = "/auth/passwordless/magic-link"
 SELECT: Final = "PROVIDE_AUTH_PARAMETERS"
 SELECT_ANSWER: Final = "__select__"
 INCORRECT: Final = "Incorrect username or password."
+PASSKEY: Final = "PASSKEY"
+USERNAME_REQUIRED: Final = "A username is required for this sign-in method (only PASSKEY can start without one)."
+# The ``session`` of a usernameless start: this prefix, then the signed WebAuthn challenge (base64url).
+USERNAMELESS_SESSION: Final = "passkey-usernameless."
 # The messages of the triggers' user-facing refusals (chalicelib.auth.challenges.delivered).
 _REFUSALS: Final = {
     "A code or link was sent less than a minute ago": "LimitExceededException",
@@ -67,13 +78,13 @@ RedirectUri = Annotated[str, StringConstraints(min_length=1, max_length=1024, pa
 
 
 class StartRequest(RequestBody):
-    username: Username
+    username: Username | None = None
     method: Method
     redirect_uri: RedirectUri | None = None
 
 
 class AnswerRequest(RequestBody):
-    username: Username
+    username: Username | None = None
     session: Session
     answer: Answer
 
@@ -209,8 +220,39 @@ def _signed_in(call: Call, outcome: Outcome, *, tokens_only: bool = False) -> Re
                                         refresh_token=tokens.get("RefreshToken"), expires_in=expires_in))
 
 
+def _usernameless_start() -> ChallengeResponse:
+    from chalicelib.api.authenticator_routes import usernameless_request_options
+
+    options = usernameless_request_options()
+    return ChallengeResponse(challenge="CUSTOM_CHALLENGE", session=USERNAMELESS_SESSION + options["challenge"],
+                             parameters={"challenge": PASSKEY, "options": json.dumps(options, separators=(",", ":")),
+                                         "passkeyMode": "usernameless"})
+
+
+def _usernameless_answer(call: Call, session: str, answer: str) -> Response:
+    """The answer to a usernameless start: an assertion of the challenge ``session`` stands for."""
+    from pydantic import ValidationError
+
+    from chalicelib.api.authenticator_routes import AssertionCredential, sign_in_usernameless
+    from chalicelib.auth.challenges.passkey import parse_assertion, unb64url
+
+    parsed = parse_assertion(answer)
+    issued = unb64url(session[len(USERNAMELESS_SESSION):], limit=400)
+    if parsed is None or issued is None or not hmac.compare_digest(parsed.challenge, issued):
+        raise CognitoError("NotAuthorizedException", INCORRECT)
+    try:
+        assertion = AssertionCredential.model_validate_json(answer)
+    except ValidationError:
+        raise CognitoError("NotAuthorizedException", INCORRECT) from None
+    return sign_in_usernameless(call, assertion)
+
+
 def start(call: Call) -> Response:
     body: StartRequest = call.body
+    if body.username is None:
+        if body.method != PASSKEY:
+            raise ApiError(USERNAME_REQUIRED, code="InvalidParameterException", status_code=400)
+        return json_response(_usernameless_start())
     metadata = {"redirectUri": body.redirect_uri} if body.redirect_uri else {}
     try:
         _, outcome = _auth(call).choose(body.username, body.method, metadata)
@@ -223,6 +265,11 @@ def start(call: Call) -> Response:
 
 def answer(call: Call) -> Response:
     body: AnswerRequest = call.body
+    if body.username is None:
+        if not body.session.startswith(USERNAMELESS_SESSION):
+            raise ApiError("A username is required to answer this challenge.", code="InvalidParameterException",
+                           status_code=400)
+        return _usernameless_answer(call, body.session, body.answer)
     return _signed_in(call, _auth(call).respond(body.username, body.session, body.answer))
 
 

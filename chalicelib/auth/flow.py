@@ -16,6 +16,12 @@ The round kind travels in ``challengeMetadata`` (Cognito echoes it in later sess
 for a method round. The client's metadata is read only at the selection (``signInMethod`` and, for the
 step-up flow of a signed-in user, ``stepUpToken``), never trusted later.
 
+Account takeover protection (:func:`chalicelib.risk.required_action`) is passed in as ``risk``, a function
+called only at the point after a first factor (never for a step-up): MFA_REQUIRED asks for a second factor
+among the policy's second factors the user can use (``usable``) and refuses a user who has none (the trigger
+answers "Unable to login because of security reasons.", as Cognito does); MFA_IF_CONFIGURED asks only a user
+who has one; BLOCK refuses; NO_ACTION changes nothing; anything else (the risk history unreadable) fails.
+
 Rules (each is a row of tests/unit/test_custom_auth_flow.py): at most :data:`MAX_WRONG_ANSWERS` wrong answers
 per sign-in; an unknown or disallowed method fails the sign-in, a selection answered without any method is
 asked again; an unknown user (``userNotFound``) never gets tokens; at most :data:`MAX_ROUNDS` rounds; any
@@ -26,7 +32,7 @@ from __future__ import annotations
 
 import hashlib
 import json
-from collections.abc import Collection, Mapping, Sequence
+from collections.abc import Callable, Collection, Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any, Final, Literal
 
@@ -41,6 +47,12 @@ SIGN_IN_METHOD: Final = "signInMethod"
 STEP_UP_TOKEN: Final = "stepUpToken"
 # Cognito's own MFA, which it may run after PASSWORD_VERIFIER by itself (cognito-contract.md §1.4).
 NATIVE_MFA: Final = frozenset({"SMS_MFA", "SOFTWARE_TOKEN_MFA", "EMAIL_OTP"})
+# The EventActions of chalicelib.risk.config (not imported: this module stays free of I/O modules).
+RISK_NO_ACTION: Final = "NO_ACTION"
+RISK_MFA_IF_CONFIGURED: Final = "MFA_IF_CONFIGURED"
+RISK_MFA_REQUIRED: Final = "MFA_REQUIRED"
+RISK_BLOCK: Final = "BLOCK"
+RiskCheck = Callable[[], str]
 
 
 class FlowError(Exception):
@@ -52,6 +64,7 @@ class Decision:
     issue_tokens: bool = False
     fail_authentication: bool = False
     challenge_name: str | None = None
+    refused: bool = False  # failed by the account-takeover protection: the trigger says why
 
     def apply_to(self, response: Any) -> None:
         response.issue_tokens = self.issue_tokens
@@ -62,6 +75,7 @@ class Decision:
 
 ISSUE_TOKENS = Decision(issue_tokens=True)
 FAIL = Decision(fail_authentication=True)
+REFUSE = Decision(fail_authentication=True, refused=True)
 
 
 def present(challenge_name: str) -> Decision:
@@ -162,7 +176,7 @@ def wants_step_up(client_metadata: Mapping[str, Any] | None) -> bool:
 
 
 def selectable(method: str | None, done: tuple[str, ...], step_up: bool, policy: Policy,
-               custom_methods: Collection[str]) -> bool:
+               custom_methods: Collection[str], risk: RiskCheck | None = None) -> bool:
     """May ``method`` be chosen in a selection round after the factors ``done``?"""
     if method is None or method not in custom_methods:
         return False
@@ -170,10 +184,37 @@ def selectable(method: str | None, done: tuple[str, ...], step_up: bool, policy:
         return not done and policy.allows_second(None, method)
     if not done:
         return policy.allows_first(method)
-    return len(done) == 1 and policy.requires_second(done[0]) and policy.allows_second(done[0], method)
+    return (len(done) == 1 and policy.allows_second(done[0], method)
+            and (policy.requires_second(done[0]) or _risk_action(risk) in (RISK_MFA_REQUIRED, RISK_MFA_IF_CONFIGURED)))
 
 
-def _after_factor(state: Progress, user_not_found: bool, policy: Policy) -> Decision:
+def _risk_action(risk: RiskCheck | None) -> str:
+    return risk() if risk is not None else RISK_NO_ACTION
+
+
+def second_options(first: str, policy: Policy, custom_methods: Collection[str],
+                   usable: Collection[str] | None) -> tuple[str, ...]:
+    """The second factors a user may be asked for after ``first``: in the policy, registered, usable."""
+    return tuple(m for m in policy.second if policy.allows_second(first, m) and m in custom_methods
+                 and (usable is None or m in usable))
+
+
+def _risk_after_first(first: str, policy: Policy, custom_methods: Collection[str], risk: RiskCheck | None,
+                      usable: Collection[str] | None) -> Decision:
+    action = _risk_action(risk)
+    if action == RISK_NO_ACTION:
+        return ISSUE_TOKENS
+    if action == RISK_BLOCK:
+        return REFUSE
+    if action in (RISK_MFA_REQUIRED, RISK_MFA_IF_CONFIGURED):
+        if second_options(first, policy, custom_methods, usable):
+            return present("CUSTOM_CHALLENGE")
+        return REFUSE if action == RISK_MFA_REQUIRED else ISSUE_TOKENS
+    return FAIL
+
+
+def _after_factor(state: Progress, user_not_found: bool, policy: Policy, custom_methods: Collection[str],
+                  risk: RiskCheck | None, usable: Collection[str] | None) -> Decision:
     if user_not_found:
         return FAIL
     factors = state.factors
@@ -182,7 +223,9 @@ def _after_factor(state: Progress, user_not_found: bool, policy: Policy) -> Deci
     if not factors or not policy.allows_first(factors[0]):
         return FAIL
     if len(factors) == 1:
-        return present("CUSTOM_CHALLENGE") if policy.requires_second(factors[0]) else ISSUE_TOKENS
+        if policy.requires_second(factors[0]):
+            return present("CUSTOM_CHALLENGE")
+        return _risk_after_first(factors[0], policy, custom_methods, risk, usable)
     if len(factors) == 2 and (factors[1] in NATIVE_MFA or policy.allows_second(factors[0], factors[1])):
         return ISSUE_TOKENS
     return FAIL
@@ -190,9 +233,12 @@ def _after_factor(state: Progress, user_not_found: bool, policy: Policy) -> Deci
 
 def next_step(session: Sequence[Mapping[str, Any]], user_not_found: bool = False,
               client_metadata: Mapping[str, Any] | None = None, policy: Policy | None = None,
-              custom_methods: Collection[str] | None = None) -> Decision:
+              custom_methods: Collection[str] | None = None, risk: RiskCheck | None = None,
+              usable: Collection[str] | None = None) -> Decision:
     """DefineAuthChallenge's decision. ``custom_methods``: the registered plug-ins a selection may choose
-    (default: :func:`chalicelib.auth.challenges.custom_method_names`)."""
+    (default: :func:`chalicelib.auth.challenges.custom_method_names`). ``risk``: the account-takeover action
+    (NO_ACTION when None), called at most once and only after a first factor. ``usable``: the methods whose
+    plug-in this user can use (None: all)."""
     if policy is None:
         policy = Policy.pool_default()
     if custom_methods is None:
@@ -217,9 +263,9 @@ def next_step(session: Sequence[Mapping[str, Any]], user_not_found: bool = False
         return FAIL
     if last.kind == "select":
         chosen = selectable(requested_method(client_metadata), state.factors, wants_step_up(client_metadata),
-                            policy, custom_methods)
+                            policy, custom_methods, risk)
         return present("CUSTOM_CHALLENGE") if chosen else FAIL
-    return _after_factor(state, user_not_found, policy)
+    return _after_factor(state, user_not_found, policy, custom_methods, risk, usable)
 
 
 # ---------------------------------------------------------------- CreateAuthChallenge

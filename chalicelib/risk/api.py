@@ -5,10 +5,16 @@ turning the risk service's refusals into the API's errors:
 - a locked (user, caller): NotAuthorizedException "Password attempts exceeded" (Cognito's lockout answer);
 - the risk tables unreachable: 503 ServiceUnavailable (fail closed), only when risk checks are on.
 
-MFA: when Cognito already answered a challenge (TOTP, custom auth) the second factor is happening. When it
-issued tokens, the user has no Cognito MFA: MFA_IF_CONFIGURED lets the sign-in through, MFA_REQUIRED revokes
-the tokens and refuses, as Cognito does for a user without MFA (the custom-auth flow asks for a second factor
-through :func:`chalicelib.risk.required_action` instead).
+MFA: when the action is MFA_REQUIRED or MFA_IF_CONFIGURED, :class:`chalicelib.services.auth.AuthService` (given a
+custom-auth client) signs in through CUSTOM_AUTH with the password first and passes :meth:`ApiRisk.verdict`, so
+that DefineAuthChallenge asks for a second factor from the custom-auth plug-ins. Without one (or when Cognito
+answered USER_PASSWORD_AUTH with tokens anyway): when Cognito already answered a challenge (TOTP) the second
+factor is happening; when it issued tokens, MFA_IF_CONFIGURED lets the sign-in through, MFA_REQUIRED revokes
+the tokens and refuses, as Cognito does for a user without MFA.
+
+Learning: a sign-in that ends in POST /auth/sign-in is learned by :meth:`ApiRisk.passed` (the API's one write);
+one that ends in POST /auth/challenge by the PostAuthentication trigger, from :meth:`ApiRisk.context_metadata`
+which the API passes on that RespondToAuthChallenge only, so each sign-in is learned once.
 """
 
 from __future__ import annotations
@@ -19,11 +25,21 @@ from typing import Any
 from chalicelib.observability import logger
 from chalicelib.risk import config as risk_config
 from chalicelib.risk.context import AttemptContext
-from chalicelib.risk.service import BLOCKED_MESSAGE, Attempt, RiskRefusalError, RiskService
+from chalicelib.risk.service import (
+    BLOCKED_MESSAGE,
+    CONTEXT_KEY,
+    VERDICT_KEY,
+    Attempt,
+    RiskRefusalError,
+    RiskService,
+    sign_context,
+    sign_verdict,
+)
 from chalicelib.risk.store import RiskStoreError
 from chalicelib.services.errors import CognitoError, ServiceUnavailableError
 
 _FAILURES = frozenset({"NotAuthorizedException", "UserNotFoundException"})
+MFA_ACTIONS = frozenset({risk_config.MFA_REQUIRED, risk_config.MFA_IF_CONFIGURED})
 
 
 def attempt_context(user_context: Any, device_id: str | None = None) -> AttemptContext:
@@ -66,6 +82,39 @@ class ApiRisk:
             except Exception:  # the refusal stands; the tokens expire
                 logger.error("could not revoke the tokens of a refused sign-in")
             raise CognitoError("NotAuthorizedException", BLOCKED_MESSAGE)
+
+    def active(self) -> bool:
+        """Whether risk checks run for this pool and client (AUDIT or ENFORCED)."""
+        try:
+            return self.service.configuration().active
+        except Exception:  # config.load answers OFF for what it cannot read; anything else: no device cookie
+            return False
+
+    @staticmethod
+    def wants_second_factor(attempt: Attempt | None) -> bool:
+        """Whether the enforced action asks for a second factor (never in AUDIT: ``attempt.action``)."""
+        return attempt is not None and attempt.action in MFA_ACTIONS
+
+    def verdict(self, attempt: Attempt, username: str) -> dict[str, str] | None:
+        """ClientMetadata carrying the signed action for the triggers, or None when there is no signing key."""
+        token = sign_verdict(self.service.pool_id, username, attempt.action, self.service.clock())
+        return {VERDICT_KEY: token} if token else None
+
+    def refused(self, attempt: Attempt | None, reason: str) -> None:
+        """The triggers refused the attempt (the action could not be met): record it as a refusal."""
+        if attempt is None:
+            return
+        attempt.refused = reason
+        self._finish(attempt, "Fail")
+
+    def context_metadata(self, username: str, user_context: Any, device_id: str | None) -> dict[str, str]:
+        """ClientMetadata for a RespondToAuthChallenge that may complete a sign-in, so that PostAuthentication
+        learns its device and network; empty when risk checks are off or nothing can sign it."""
+        ctx = attempt_context(user_context, device_id)
+        if not self.active() or self.service.configuration().is_skipped(ctx.ip):
+            return {}
+        token = sign_context(self.service.pool_id, username, ctx, self.service.clock())
+        return {CONTEXT_KEY: token} if token else {}
 
     def _finish(self, attempt: Attempt, response: str, email: str | None = None) -> None:
         try:

@@ -27,8 +27,8 @@ from typing import Any, Final
 from chalicelib.observability import logger
 from chalicelib.risk import config as risk_config
 from chalicelib.risk import engine, geo, links, notify
-from chalicelib.risk.context import AttemptContext, normalise_username
-from chalicelib.risk.store import EventRecord, RiskStore, Snapshot, new_event_id
+from chalicelib.risk.context import NO_NETWORK, AttemptContext, normalise_username
+from chalicelib.risk.store import EventRecord, RiskStore, Snapshot, new_event_id, user_history
 
 BLOCKED_MESSAGE: Final = "Unable to login because of security reasons."
 LOCKED_MESSAGE: Final = "Password attempts exceeded"
@@ -36,6 +36,8 @@ LEVEL_NAMES: Final = {engine.LOW: "Low", engine.MEDIUM: "Medium", engine.HIGH: "
 EVENT_TYPES: Final = ("SignIn", "SignUp", "ForgotPassword", "PasswordChange", "ResendCode")
 VERDICT_KEY: Final = "cogworks:risk"
 VERDICT_SECONDS: Final = 300
+CONTEXT_KEY: Final = "cogworks:risk-context"
+CONTEXT_SECONDS: Final = 300
 
 
 class RiskRefusalError(Exception):
@@ -155,22 +157,12 @@ class RiskService:
             failures[bucket] = engine.after_failure(failures.get(bucket), now)
             return dataclasses.replace(user, failures=engine.prune_failures(failures, now))
         failures.pop(bucket, None)
-        devices, networks, ips = dict(user.devices), dict(user.networks), dict(user.ips)
-
-        def learn(known: dict[str, engine.Seen], name: str) -> None:
-            seen = known.get(name)
-            known[name] = engine.Seen(first=seen.first if seen else now, last=now,
-                                      trust=seen.trust if seen else engine.SEEN)
-
-        if ctx.identified:
-            learn(devices, ctx.device)
-        if ctx.network:
-            learn(networks, ctx.network_key)
-            learn(ips, ctx.ip_key)
+        learned = learn(dataclasses.replace(user, failures=failures), Learned(
+            device=ctx.device if ctx.identified else "", network=ctx.network_key if ctx.network else "",
+            ip=ctx.ip_key if ctx.network else ""), now)
         countries = user.countries | {ctx.country} if ctx.country else user.countries
         place = engine.Place(ctx.country, ctx.latitude, ctx.longitude, now) if ctx.country else user.last_place
-        return engine.UserHistory(devices=devices, networks=networks, ips=ips, countries=countries,
-                                  failures=engine.prune_failures(failures, now), last_sign_in=now, last_place=place)
+        return dataclasses.replace(learned, countries=countries, last_place=place)
 
     def _maybe_notify(self, attempt: Attempt, event: EventRecord, email: object) -> None:
         cfg = attempt.config
@@ -182,6 +174,16 @@ class RiskService:
         notify.send(cfg.notify, level_action.event_action, to=email, pool_id=self.pool_id,
                     username_key=attempt.username_key, event_id=event.event_id, ip=attempt.ctx.ip,
                     device_name=attempt.ctx.device_name, now=attempt.now)
+
+    def learn_signed(self, learned: Learned) -> None:
+        """PostAuthentication: the user of ``learned`` completed a sign-in from its device and network.
+
+        One GetItem and one UpdateItem; learning the same place again only moves its ``last`` time, so a retried
+        trigger changes nothing else."""
+        now = self.clock()
+        item = self.store.get_user(self.pool_id, learned.username_key)
+        user = learn(user_history(item), learned, now)
+        self.store.put_user(self.pool_id, learned.username_key, user, now)
 
     # ------------------------------------------------------------ other events
 
@@ -248,3 +250,72 @@ def read_verdict(pool_id: str, username: str, metadata: Mapping[str, Any] | None
             or data.get("a") not in risk_config.ACTIONS):
         return None
     return str(data["a"])
+
+
+# ---------------------------------------------------------------- learning a device and network
+
+
+@dataclass(frozen=True)
+class Learned:
+    """Where a completed sign-in came from, as the history's keys (hashes: never a device id or an IP)."""
+
+    device: str
+    network: str
+    ip: str
+    username_key: str = ""
+
+
+def learn(user: engine.UserHistory, learned: Learned, now: float) -> engine.UserHistory:
+    """``user`` after a sign-in from ``learned``: its device, network and IP known (trust and first sight kept),
+    the failures counted against that device and network cleared, ``now`` the last sign-in."""
+    devices, networks, ips = dict(user.devices), dict(user.networks), dict(user.ips)
+
+    def seen(known: dict[str, engine.Seen], name: str) -> None:
+        if not name or name in ("anonymous", NO_NETWORK):
+            return
+        before = known.get(name)
+        known[name] = engine.Seen(first=before.first if before else now, last=now,
+                                  trust=before.trust if before else engine.SEEN)
+
+    seen(devices, learned.device)
+    seen(networks, learned.network)
+    seen(ips, learned.ip)
+    failures = {b: f for b, f in user.failures.items() if b not in ("d:" + learned.device, "n:" + learned.network)}
+    return dataclasses.replace(user, devices=devices, networks=networks, ips=ips,
+                               failures=engine.prune_failures(failures, now), last_sign_in=now)
+
+
+def _mac(kind: bytes, secret: bytes, body: str) -> str:
+    return hmac.new(secret, kind + body.encode(), hashlib.sha256).hexdigest()
+
+
+def sign_context(pool_id: str, username: str, ctx: AttemptContext, now: float) -> str | None:
+    """A short-lived token the API passes as ClientMetadata[CONTEXT_KEY] on the RespondToAuthChallenge that may
+    complete a sign-in, so that PostAuthentication learns the device and network (their keys, not the id or IP)."""
+    secret = _verdict_secret()
+    if secret is None:
+        return None
+    body = base64.urlsafe_b64encode(json.dumps({
+        "p": pool_id, "u": normalise_username(username), "d": ctx.device if ctx.identified else "",
+        "n": ctx.network_key if ctx.network else "", "i": ctx.ip_key if ctx.network else "",
+        "x": int(now) + CONTEXT_SECONDS}, separators=(",", ":")).encode()).decode()
+    return body + "." + _mac(b"context:", secret, body)
+
+
+def read_context(pool_id: str, metadata: Mapping[str, Any] | None, now: float) -> Learned | None:
+    """What a valid context token in ``metadata`` says, else None (absent, forged, expired, another pool)."""
+    token = (metadata or {}).get(CONTEXT_KEY)
+    secret = _verdict_secret()
+    if secret is None or not isinstance(token, str) or len(token) > 1024 or token.count(".") != 1:
+        return None
+    body, mac = token.split(".")
+    if not hmac.compare_digest(_mac(b"context:", secret, body).encode(), mac.encode()):
+        return None
+    try:
+        data = json.loads(base64.urlsafe_b64decode(body))
+    except ValueError:
+        return None
+    if not isinstance(data, dict) or data.get("p") != pool_id or not isinstance(data.get("x"), int) or \
+            data["x"] < now or not all(isinstance(data.get(k), str) for k in ("u", "d", "n", "i")) or not data["u"]:
+        return None
+    return Learned(device=data["d"], network=data["n"], ip=data["i"], username_key=data["u"])

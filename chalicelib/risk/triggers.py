@@ -36,6 +36,6 @@ def pre_authentication_refusal(pool_id: str, username: str, validation_data: Map
     cfg = risk_config.load(pool_id, client_id)
     if not cfg.enforced:
         return None
-    item = (store or RiskStore()).get_user(pool_id, normalise_username(username))
+    item = (store or RiskStore.for_trigger()).get_user(pool_id, normalise_username(username))
     lock = engine.lock_state(AttemptContext.build(), user_history(item), engine.SourceHistory(), now)
     return LOCKED_MESSAGE if lock.locked else None

@@ -14,6 +14,14 @@ So this service hides it itself, whatever the client setting:
 - confirm and confirm-forgot-password answer CodeMismatchException for an unknown (or, on reset, disabled)
   user, as a wrong code would.
 
+Account takeover protection (:mod:`chalicelib.risk`): each sign-in is scored before Cognito is asked, from the
+caller's IP, User-Agent and device cookie. When the enforced action is MFA_REQUIRED or MFA_IF_CONFIGURED and the
+service has a :class:`PasswordThenSecondFactor` client, the sign-in runs as CUSTOM_AUTH with the password first
+(SRP_A then PASSWORD_VERIFIER, computed on the user's behalf by :mod:`chalicelib.risk.srp_client`) and the signed
+verdict in ClientMetadata; DefineAuthChallenge then asks for a second factor from the custom-auth plug-ins, this service
+answers the method selection with the first method offered, and the caller gets the open challenge (a code was
+sent) to complete with :meth:`AuthService.respond`.
+
 Passwords (:class:`chalicelib.breach.guard.PasswordGuard`): a new password (sign-up, change, reset) is checked
 against the breach store and the selected password rules before Cognito sees it, for a known and an unknown
 user alike; a sign-in is checked only once Cognito has accepted the password, and a breached one under a
@@ -22,7 +30,7 @@ blocking policy is refused with PasswordResetRequiredException, its tokens revok
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from typing import Any, Final
 
@@ -33,13 +41,22 @@ from chalicelib.breach.policy import PASSWORD_CHANGE, SIGN_IN, SIGN_UP
 from chalicelib.breach.reset import RESET_REQUIRED_MESSAGE
 from chalicelib.observability import logger
 from chalicelib.risk.api import ApiRisk
+from chalicelib.risk.service import Attempt
 from chalicelib.services.cognito import CognitoIdp, UserContext
-from chalicelib.services.errors import INCORRECT_CREDENTIALS, ApiError, CognitoError, InternalError
+from chalicelib.services.errors import (
+    INCORRECT_CREDENTIALS,
+    ApiError,
+    CognitoError,
+    InternalError,
+    from_client_error,
+)
 
 CODE_MISMATCH_MESSAGE: Final = "Invalid verification code provided, please try again."
 # Errors of ResendConfirmationCode / ForgotPassword that depend on the user, not on the request.
 _USER_DEPENDENT: Final = frozenset({"UserNotFoundException", "NotAuthorizedException", "InvalidParameterException"})
 _MEDIUM: Final = {"email": "EMAIL", "phone_number": "SMS"}
+SELECT_ROUND: Final = "PROVIDE_AUTH_PARAMETERS"
+SELECT_ANSWER: Final = "__select__"
 
 
 @dataclass(frozen=True)
@@ -127,11 +144,96 @@ def _is_reset_refusal(err: CognitoError) -> bool:
     return err.source_code == "UserLambdaValidationException" and RESET_REQUIRED_MESSAGE in err.message
 
 
+def _is_risk_refusal(err: CognitoError) -> bool:
+    """A trigger's account-takeover refusal (DefineAuthChallenge: no second factor for MFA_REQUIRED, or BLOCK)."""
+    from chalicelib.risk.service import BLOCKED_MESSAGE
+
+    return err.source_code == "UserLambdaValidationException" and BLOCKED_MESSAGE in err.message
+
+
+class PasswordThenSecondFactor:
+    """CUSTOM_AUTH with the password as first factor, proved by client-side SRP on the user's behalf
+    (https://docs.aws.amazon.com/cognito/latest/developerguide/user-pool-lambda-challenge.html: SRP_A, then
+    PASSWORD_VERIFIER), and the answers of later rounds with ClientMetadata."""
+
+    def __init__(self, idp: CognitoIdp, client: Any) -> None:
+        self._idp = idp
+        self._client = client
+
+    def _call(self, operation: str, context: UserContext, **params: Any) -> dict[str, Any]:
+        from botocore.exceptions import BotoCoreError, ClientError
+
+        data = context.as_user_context_data()
+        if data:
+            params["UserContextData"] = data
+        try:
+            response = getattr(self._client, operation)(ClientId=self._idp.config.client_id, **params)
+        except ClientError as err:
+            raise from_client_error(err) from None
+        except BotoCoreError:
+            logger.exception("cognito call failed", extra={"operation": operation})
+            raise InternalError() from None
+        response.pop("ResponseMetadata", None)
+        return dict(response)
+
+    def _with_secret(self, username: str, values: dict[str, str]) -> dict[str, str]:
+        secret_hash = self._idp.secret_hash(username)
+        if secret_hash:
+            values["SECRET_HASH"] = secret_hash
+        return values
+
+    def respond(self, username: str, challenge: str, session: str, responses: Mapping[str, str],
+                metadata: Mapping[str, str], context: UserContext) -> dict[str, Any]:
+        answers = {**responses, "USERNAME": username}
+        answers.pop("SECRET_HASH", None)
+        params: dict[str, Any] = {"ChallengeName": challenge, "Session": session,
+                                  "ChallengeResponses": self._with_secret(username, answers)}
+        if metadata:
+            params["ClientMetadata"] = dict(metadata)
+        return self._call("respond_to_auth_challenge", context, **params)
+
+    def sign_in(self, username: str, password: str, verdict: Callable[[str], Mapping[str, str]],
+                context: UserContext) -> dict[str, Any]:
+        """Cognito's answer after the password (and the selection round, answered with the first method).
+        ``verdict(name)``: the ClientMetadata for the user as the triggers name them (the typed name at
+        InitiateAuth, Cognito's username once the password challenge says it, as with an alias)."""
+        from chalicelib.risk.srp_client import SrpClient, SrpError
+
+        srp = SrpClient(self._idp.config.user_pool_id, password)
+        parameters = self._with_secret(username, {"USERNAME": username, "SRP_A": srp.srp_a,
+                                                  "CHALLENGE_NAME": "SRP_A"})
+        started = self._call("initiate_auth", context, AuthFlow="CUSTOM_AUTH", AuthParameters=parameters,
+                             ClientMetadata=dict(verdict(username)))
+        if started.get("ChallengeName") != "PASSWORD_VERIFIER" or not started.get("Session"):
+            logger.error("custom auth did not ask for the password", extra={"challenge": started.get("ChallengeName")})
+            raise InternalError()
+        challenge = {str(k): str(v) for k, v in (started.get("ChallengeParameters") or {}).items()}
+        canonical = challenge.get("USERNAME") or username
+        metadata = verdict(canonical)
+        try:
+            proof = srp.claim(challenge)
+        except (KeyError, ValueError, SrpError):
+            logger.error("cognito's password challenge is not usable")
+            raise InternalError() from None
+        result = self.respond(canonical, "PASSWORD_VERIFIER", str(started["Session"]), proof, metadata, context)
+        offered = result.get("ChallengeParameters") or {}
+        if result.get("ChallengeName") == "CUSTOM_CHALLENGE" and offered.get("challenge") == SELECT_ROUND:
+            methods = [m for m in str(offered.get("methods") or "").split(",") if m]
+            if not methods:
+                raise CognitoError("NotAuthorizedException", INCORRECT_CREDENTIALS)
+            result = self.respond(str(offered.get("USERNAME") or canonical), "CUSTOM_CHALLENGE",
+                                  str(result.get("Session") or ""), {"ANSWER": SELECT_ANSWER},
+                                  {**metadata, "signInMethod": methods[0]}, context)
+        return result
+
+
 class AuthService:
-    def __init__(self, idp: CognitoIdp, guard: PasswordGuard | None = None, risk: ApiRisk | None = None) -> None:
+    def __init__(self, idp: CognitoIdp, guard: PasswordGuard | None = None, risk: ApiRisk | None = None,
+                 second_factor: PasswordThenSecondFactor | None = None) -> None:
         self._idp = idp
         self._guard = guard or PasswordGuard(idp.config.user_pool_id)
         self._risk = risk or ApiRisk(idp.config.user_pool_id, idp.config.client_id)
+        self._second_factor = second_factor
 
     # ------------------------------------------------------------ sign-up
 
@@ -167,8 +269,14 @@ class AuthService:
                 device_id: str | None = None) -> Tokens | Challenge:
         attempt = self._risk.begin(username, context, device_id)
         try:
-            outcome = self._outcome(self._idp.initiate_password_auth(username, password, context))
+            outcome = self._outcome(self._password_then_second_factor(attempt, username, password, context)
+                                    or self._idp.initiate_password_auth(username, password, context))
         except CognitoError as err:
+            if _is_risk_refusal(err):
+                self._risk.refused(attempt, "risk_no_second_factor")
+                from chalicelib.risk.service import BLOCKED_MESSAGE
+
+                raise CognitoError("NotAuthorizedException", BLOCKED_MESSAGE, source_code=err.source_code) from None
             self._risk.failed(attempt, err)
             if not _is_reset_refusal(err):
                 raise
@@ -183,6 +291,22 @@ class AuthService:
         if breached:
             self._block(username, outcome)
         return outcome
+
+    def _password_then_second_factor(self, attempt: Attempt | None, username: str, password: str,
+                                     context: UserContext) -> dict[str, Any] | None:
+        """Cognito's answer to a password-first CUSTOM_AUTH sign-in carrying the signed verdict, when the enforced
+        action asks for a second factor; None when it does not, or no custom-auth client or signing key."""
+        second, risk = self._second_factor, self._risk
+        if attempt is None or second is None or not risk.wants_second_factor(attempt):
+            return None
+        if risk.verdict(attempt, username) is None:
+            return None
+        return second.sign_in(username, password, lambda name: risk.verdict(attempt, name) or {}, context)
+
+    def tracks_devices(self) -> bool:
+        """Whether sign-ins of this pool and client are scored (AUDIT or ENFORCED): then the API keeps a device
+        cookie; otherwise it sets none."""
+        return self._risk.active()
 
     def _revoke(self, outcome: Tokens | Challenge) -> None:
         if isinstance(outcome, Tokens):
@@ -203,7 +327,13 @@ class AuthService:
         raise reset_required_error()
 
     def respond(self, username: str, challenge: str, session: str, responses: Mapping[str, str],
-                context: UserContext) -> Tokens | Challenge:
+                context: UserContext, device_id: str | None = None) -> Tokens | Challenge:
+        """Answer a challenge; when risk checks are on, the answer carries the caller's signed context so that
+        PostAuthentication learns the device and network of a sign-in this completes."""
+        metadata = self._risk.context_metadata(username, context, device_id) if self._second_factor else {}
+        if metadata and self._second_factor is not None:
+            return self._outcome(self._second_factor.respond(username, challenge, session, responses, metadata,
+                                                             context))
         return self._outcome(self._idp.respond_to_auth_challenge(username, challenge, session, responses, context))
 
     def refresh(self, refresh_token: str, username: str | None, context: UserContext) -> Tokens:

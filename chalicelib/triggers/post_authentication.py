@@ -1,7 +1,16 @@
-"""PostAuthentication: observes a completed sign-in."""
+"""PostAuthentication: observes a completed sign-in, and learns where it came from.
+
+The auth API signs the caller's device and network (their keys, never the device id or the IP) into the
+ClientMetadata of a RespondToAuthChallenge that may complete a sign-in (chalicelib.risk.service.CONTEXT_KEY);
+Cognito passes it here (cognito-contract.md §1.4: ClientMetadata of RespondToAuthChallenge reaches
+PostAuthentication), and the user's risk history learns them: one GetItem and one UpdateItem, idempotent under
+Cognito's retries (learning a place again only moves its last-seen time). Without a valid token nothing is read
+or written. A failure is logged, never raised: an error here would fail a sign-in that already succeeded.
+"""
 
 from __future__ import annotations
 
+import time
 from typing import Any
 
 from aws_lambda_powertools.utilities.data_classes.cognito_user_pool_event import PostAuthenticationTriggerEvent
@@ -12,9 +21,28 @@ from chalicelib.observability import logger
 bp = Blueprint(__name__)
 
 
+def learn(raw_event: dict[str, Any]) -> bool:
+    """Record the signed device and network of this sign-in; whether anything was written."""
+    from chalicelib.risk.service import RiskService, read_context
+    from chalicelib.risk.store import RiskStore
+
+    pool_id = str(raw_event.get("userPoolId") or "")
+    metadata = (raw_event.get("request") or {}).get("clientMetadata")
+    learned = read_context(pool_id, metadata if isinstance(metadata, dict) else None, time.time())
+    if learned is None:
+        return False
+    try:
+        RiskService(pool_id, store=RiskStore.for_trigger()).learn_signed(learned)
+    except Exception as exc:  # never fail a completed sign-in over its history
+        logger.error("risk history not updated", extra={"reason": type(exc).__name__})
+        return False
+    return True
+
+
 @bp.lambda_function(name="post_authentication")
 @logger.inject_lambda_context
 def post_authentication(raw_event: dict[str, Any], context: Any) -> dict[str, Any]:
     event = PostAuthenticationTriggerEvent(raw_event)
-    logger.info("trigger", extra={"trigger_source": event.trigger_source, "user_pool_id": event.user_pool_id})
+    logger.info("trigger", extra={"trigger_source": event.trigger_source, "user_pool_id": event.user_pool_id,
+                                  "risk_learned": learn(raw_event)})
     return event.raw_event

@@ -12,7 +12,9 @@ from typing import Any
 from tests.e2e.conftest import PASSWORD, unique
 
 POLICY_SCHEMA = [{"Name": "auth_policy", "AttributeDataType": "String", "Mutable": True,
-                  "StringAttributeConstraints": {"MinLength": "0", "MaxLength": "2048"}}]
+                  "StringAttributeConstraints": {"MinLength": "0", "MaxLength": "2048"}},
+                 {"Name": "authenticators", "AttributeDataType": "String", "Mutable": True,
+                  "StringAttributeConstraints": {"MinLength": "0", "MaxLength": "64"}}]
 
 
 def phone_number() -> str:
@@ -35,6 +37,18 @@ def passwordless_user(idp: Any, make_pool: Callable[..., tuple[str, str]], *, po
     idp.admin_set_user_password(UserPoolId=pool_id, Username=username, Password=PASSWORD, Permanent=True)
     return {"pool_id": pool_id, "client_id": client_id, "username": username, "email": email, "phone": phone,
             "password": PASSWORD}
+
+
+def mark_enrolled(idp: Any, user: dict[str, str], method: str) -> None:
+    """Record ``method`` (TOTP, PASSKEY) in the user's ``custom:authenticators``, as the API's authenticator
+    routes do when they activate or store one (tests that enroll through the modules call this)."""
+    from chalicelib.auth.policy import ENROLLED_ATTRIBUTE, enrolled, enrolled_value
+
+    tokens = idp.initiate_auth(ClientId=user["client_id"], AuthFlow="USER_PASSWORD_AUTH", AuthParameters={
+        "USERNAME": user["username"], "PASSWORD": user["password"]})["AuthenticationResult"]
+    attributes = {a["Name"]: a["Value"] for a in idp.get_user(AccessToken=tokens["AccessToken"])["UserAttributes"]}
+    idp.update_user_attributes(AccessToken=tokens["AccessToken"], UserAttributes=[
+        {"Name": ENROLLED_ATTRIBUTE, "Value": enrolled_value(enrolled(attributes) | {method})}])
 
 
 def initiate(idp: Any, user: dict[str, str]) -> dict[str, Any]:

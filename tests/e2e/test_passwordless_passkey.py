@@ -19,7 +19,7 @@ from botocore.exceptions import ClientError
 from chalicelib.auth.challenges import passkey, totp
 from chalicelib.auth.challenges.settings import ChallengeSettings
 from tests.e2e.conftest import error_of
-from tests.e2e.test_passwordless_helpers import choose, initiate, passwordless_user, respond
+from tests.e2e.test_passwordless_helpers import choose, initiate, mark_enrolled, passwordless_user, respond
 from tests.e2e.test_passwordless_step_up import password_first
 from tests.e2e.test_passwordless_totp import FIRST, SECOND, DynamoCounter, capture_logs, sub_of
 from tests.webauthn_authenticator import UP, UV, SoftAuthenticator, tamper_client_data, unb64url
@@ -45,6 +45,7 @@ def register(idp: Any, user: dict[str, str], authenticator: SoftAuthenticator, a
     registered = passkey.verify_registration(settings, key, pool_id=user["pool_id"], sub=sub, credential=credential,
                                              now=now)
     assert passkey.save(owner, user["username"], registered, name, now)
+    mark_enrolled(idp, user, "PASSKEY")
     return registered.credential_id
 
 
@@ -267,17 +268,25 @@ def test_the_aws_sample_s_flat_assertion_is_read_too(idp, user, device):
     assert signed_in(answer(idp, user, challenge, flat))
 
 
-def test_a_user_without_passkeys_and_an_unknown_user_get_the_same_round(idp, user):
+def test_a_user_without_passkeys_and_an_unknown_user_are_not_offered_passkey_alike(idp, user):
     ghost = {**user, "username": "ghost-" + user["username"]}
-    real, fake = choose(idp, user, "PASSKEY"), choose(idp, ghost, "PASSKEY")
-    assert set(real["ChallengeParameters"]) == set(fake["ChallengeParameters"])
-    real_options, fake_options = options_of(real), options_of(fake)
-    assert set(real_options) == set(fake_options)
-    assert len(real_options["allowCredentials"]) == len(fake_options["allowCredentials"]) == 1
-    assert options_of(choose(idp, ghost, "PASSKEY"))["allowCredentials"] == fake_options["allowCredentials"]
+    real, fake = initiate(idp, user), initiate(idp, ghost)
+    assert {**real["ChallengeParameters"], "USERNAME": "-"} == {**fake["ChallengeParameters"], "USERNAME": "-"}
+    for started, who in ((real, user), (fake, ghost)):
+        with pytest.raises(ClientError) as exc:
+            choose(idp, who, "PASSKEY", started)
+        assert error_of(exc) == INCORRECT
+
+
+def test_a_user_whose_attribute_outlived_the_passkeys_gets_a_stable_decoy_id(idp, user):
+    mark_enrolled(idp, user, "PASSKEY")  # the attribute says PASSKEY, the table has none
+    real = choose(idp, user, "PASSKEY")
+    real_options = options_of(real)
+    assert len(real_options["allowCredentials"]) == 1
+    assert options_of(choose(idp, user, "PASSKEY"))["allowCredentials"] == real_options["allowCredentials"]
     device = SoftAuthenticator()
     device.register({"rp": {"id": "localhost"}, "user": {"id": "AAAA"}, "challenge": "AAAA"})
-    assert asked_again(answer(idp, ghost, fake, device.assert_(fake_options, credential=device.credentials[0])))
+    assert asked_again(answer(idp, user, real, device.assert_(real_options, credential=device.credentials[0])))
 
 
 def test_three_wrong_answers_end_the_attempt(idp, user, device):
@@ -306,7 +315,9 @@ def test_preferred_user_verification_accepts_an_assertion_without_uv(idp, user, 
     assert signed_in(answer(idp, user, challenge, device.assert_(options_of(challenge), uv=False)))
 
 
-def test_the_selection_offers_passkey(idp, user):
+def test_the_selection_offers_passkey_once_the_user_registered_one(idp, user):
+    assert "PASSKEY" not in initiate(idp, user)["ChallengeParameters"]["methods"].split(",")
+    register(idp, user, SoftAuthenticator())
     assert "PASSKEY" in initiate(idp, user)["ChallengeParameters"]["methods"].split(",")
 
 

@@ -21,7 +21,7 @@ from pynamodb.connection.base import Connection
 from chalicelib.auth.challenges import totp
 from chalicelib.models.authenticator import TotpSecret
 from tests.e2e.conftest import error_of
-from tests.e2e.test_passwordless_helpers import choose, initiate, passwordless_user, respond
+from tests.e2e.test_passwordless_helpers import choose, initiate, mark_enrolled, passwordless_user, respond
 from tests.e2e.test_passwordless_step_up import password_first
 
 INCORRECT = ("NotAuthorizedException", "Incorrect username or password.")
@@ -80,6 +80,7 @@ def enroll(idp: Any, user: dict[str, str]) -> str:
     key = owner(idp, user)
     secret = totp.begin_enrollment(key, time.time())
     assert totp.activate(key, pyotp.TOTP(secret).at(time.time() - 30), time.time(), "Phone")
+    mark_enrolled(idp, user, "TOTP")
     return secret
 
 
@@ -102,8 +103,10 @@ def secret(idp: Any, user: dict[str, str]) -> str:
     return enroll(idp, user)
 
 
-def test_the_selection_offers_totp_when_the_pool_lists_it(idp, user):
-    assert initiate(idp, user)["ChallengeParameters"]["methods"] == "EMAIL_OTP,SMS_OTP,MAGIC_LINK,TOTP,PASSKEY"
+def test_the_selection_offers_totp_once_the_user_enrolled(idp, user):
+    assert initiate(idp, user)["ChallengeParameters"]["methods"] == "EMAIL_OTP,SMS_OTP,MAGIC_LINK"
+    enroll(idp, user)
+    assert initiate(idp, user)["ChallengeParameters"]["methods"] == "EMAIL_OTP,SMS_OTP,MAGIC_LINK,TOTP"
 
 
 def test_an_authenticator_code_signs_the_user_in(stack, idp, user, secret):
@@ -175,7 +178,7 @@ def test_password_then_an_authenticator_code(idp, make_pool):
     stepped = passwordless_user(idp, make_pool, policy={"stepUpAfter": ["PASSWORD"]})
     secret = enroll(idp, stepped)
     selection = password_first(idp, stepped, stepped["password"])
-    assert selection["ChallengeParameters"]["methods"] == "EMAIL_OTP,SMS_OTP,TOTP,PASSKEY"
+    assert selection["ChallengeParameters"]["methods"] == "EMAIL_OTP,SMS_OTP,TOTP"
     challenge = respond(idp, stepped, selection["Session"], "__select__", {"signInMethod": "TOTP"})
     assert challenge["ChallengeParameters"]["challenge"] == "TOTP"
     assert "AccessToken" in respond(idp, stepped, challenge["Session"], code(secret))["AuthenticationResult"]
@@ -189,22 +192,31 @@ def test_totp_cannot_skip_the_password_when_only_a_second_factor(idp, make_pool,
     assert error_of(exc) == INCORRECT
 
 
-def test_a_user_who_never_enrolled_and_an_unknown_user_get_the_same_round(idp, user):
+def test_a_user_who_never_enrolled_and_an_unknown_user_are_not_offered_totp_alike(idp, user):
     ghost = {**user, "username": "ghost-" + user["username"]}
-    real, fake = choose(idp, user, "TOTP"), choose(idp, ghost, "TOTP")
+    real, fake = initiate(idp, user), initiate(idp, ghost)
     assert {**real["ChallengeParameters"], "USERNAME": "-"} == {**fake["ChallengeParameters"], "USERNAME": "-"}
-    for sign_in, who in ((real, user), (fake, ghost)):
-        challenge = sign_in
-        for _ in range(2):
-            challenge = respond(idp, who, challenge["Session"], "123456")
+    for started, who in ((real, user), (fake, ghost)):
         with pytest.raises(ClientError) as exc:
-            respond(idp, who, challenge["Session"], "123456")
+            choose(idp, who, "TOTP", started)
         assert error_of(exc) == INCORRECT
+
+
+def test_a_user_whose_attribute_outlived_the_secret_gets_a_round_no_code_passes(idp, user):
+    mark_enrolled(idp, user, "TOTP")  # the attribute says TOTP, the table has no secret
+    challenge = choose(idp, user, "TOTP")
+    assert challenge["ChallengeParameters"]["challenge"] == "TOTP"
+    for _ in range(2):
+        challenge = respond(idp, user, challenge["Session"], "123456")
+    with pytest.raises(ClientError) as exc:
+        respond(idp, user, challenge["Session"], "123456")
+    assert error_of(exc) == INCORRECT
 
 
 def test_the_local_pool_s_software_token_and_the_plug_in_accept_the_same_codes(idp, user):
     access = idp.initiate_auth(ClientId=user["client_id"], AuthFlow="USER_PASSWORD_AUTH", AuthParameters={
         "USERNAME": user["username"], "PASSWORD": user["password"]})["AuthenticationResult"]["AccessToken"]
+    idp.update_user_attributes(AccessToken=access, UserAttributes=[{"Name": "custom:authenticators", "Value": "TOTP"}])
     shared = idp.associate_software_token(AccessToken=access)["SecretCode"]
     idp.verify_software_token(AccessToken=access, UserCode=code(shared, -30))
     idp.set_user_mfa_preference(AccessToken=access, SoftwareTokenMfaSettings={"Enabled": True, "PreferredMfa": True})

@@ -133,6 +133,71 @@ def test_the_pool_policy_and_plug_ins_are_the_defaults(monkeypatch):
     assert flow.next_step([SEL_OK], False, EMAIL) == FAIL
 
 
+# The account-takeover action (chalicelib.risk.required_action), passed in as ``risk``; ``usable``: the methods
+# whose plug-in the user can use. (what, session, metadata, policy, action, usable, decision)
+EVERYTHING = frozenset(CUSTOM)
+RISK_TABLE: list[tuple[str, list[dict[str, Any]], dict[str, str], Policy, str, frozenset[str], Decision]] = [
+    ("password, NO_ACTION: tokens", [SRP_OK, PV_OK], {}, POOL, "NO_ACTION", EVERYTHING, ISSUE_TOKENS),
+    ("password, MFA_REQUIRED: the selection of a second factor", [SRP_OK, PV_OK], {}, POOL, "MFA_REQUIRED",
+     EVERYTHING, CHALLENGE),
+    ("password, MFA_REQUIRED, no usable second factor: refused", [SRP_OK, PV_OK], {}, POOL, "MFA_REQUIRED",
+     frozenset({"MAGIC_LINK"}), flow.REFUSE),
+    ("password, MFA_IF_CONFIGURED with a usable factor: the selection", [SRP_OK, PV_OK], {}, POOL,
+     "MFA_IF_CONFIGURED", frozenset({"SMS_OTP"}), CHALLENGE),
+    ("password, MFA_IF_CONFIGURED without one: tokens", [SRP_OK, PV_OK], {}, POOL, "MFA_IF_CONFIGURED",
+     frozenset(), ISSUE_TOKENS),
+    ("password, BLOCK: refused", [SRP_OK, PV_OK], {}, POOL, "BLOCK", EVERYTHING, flow.REFUSE),
+    ("password, the risk history unreadable: fail", [SRP_OK, PV_OK], {}, POOL, "UNREADABLE", EVERYTHING, FAIL),
+    ("MFA_REQUIRED: a second factor chosen", [SRP_OK, PV_OK, SEL_OK], SMS, POOL, "MFA_REQUIRED", EVERYTHING,
+     CHALLENGE),
+    ("NO_ACTION: a second factor nobody asked for still fails", [SRP_OK, PV_OK, SEL_OK], SMS, POOL, "NO_ACTION",
+     EVERYTHING, FAIL),
+    ("MFA_REQUIRED: the same factor twice is not a second factor", [SEL_OK, EMAIL_OK, SEL_OK], EMAIL, POOL,
+     "MFA_REQUIRED", EVERYTHING, FAIL),
+    ("MFA_REQUIRED: the password then a right code", [SRP_OK, PV_OK, SEL_OK, SMS_OK], {}, POOL, "MFA_REQUIRED",
+     EVERYTHING, ISSUE_TOKENS),
+    ("MFA_REQUIRED: the password then a wrong code: ask again", [SRP_OK, PV_OK, SEL_OK, SMS_BAD], {}, POOL,
+     "MFA_REQUIRED", EVERYTHING, CHALLENGE),
+    ("MFA_REQUIRED after a passwordless first factor: a second one", [SEL_OK, EMAIL_OK], {}, POOL, "MFA_REQUIRED",
+     EVERYTHING, CHALLENGE),
+    ("Cognito's own MFA already made two factors", [SRP_OK, PV_OK, entry("SOFTWARE_TOKEN_MFA")], {}, POOL,
+     "MFA_REQUIRED", frozenset(), ISSUE_TOKENS),
+    ("the policy's own step-up needs no risk answer", [SRP_OK, PV_OK], {}, STEP_UP_PASSWORD, "UNREADABLE",
+     EVERYTHING, CHALLENGE),
+    ("a wrong password fails before any risk check", [SRP_OK, PV_BAD], {}, POOL, "UNREADABLE", EVERYTHING, FAIL),
+]
+
+
+@pytest.mark.parametrize(("session", "metadata", "policy", "action", "usable", "expected"),
+                         [row[1:] for row in RISK_TABLE], ids=[row[0] for row in RISK_TABLE])
+def test_next_step_with_the_risk_action(session, metadata, policy, action, usable, expected):
+    asked: list[str] = []
+
+    def risk() -> str:
+        asked.append(action)
+        return action
+
+    assert flow.next_step(session, False, metadata, policy, CUSTOM, risk=risk, usable=usable) == expected
+    assert len(asked) <= 1
+
+
+@pytest.mark.parametrize("session", [[], [SRP_OK], [SEL_OK], [SEL_OK, EMAIL_BAD], [SRP_OK, PV_BAD],
+                                     [SRP_OK, PV_OK, SEL_OK, SMS_OK], [SEL_OK, STEP_OK]],
+                         ids=["start", "srp", "selection", "wrong code", "wrong password", "two factors", "step-up"])
+def test_the_risk_is_checked_only_after_a_first_factor(session):
+    def risk() -> str:
+        raise AssertionError("the risk check ran")
+
+    flow.next_step(session, False, STEP if session == [SEL_OK, STEP_OK] else EMAIL, POOL, CUSTOM, risk=risk)
+
+
+def test_an_unknown_user_never_reaches_the_risk_check():
+    def risk() -> str:
+        raise AssertionError("the risk check ran")
+
+    assert flow.next_step([SRP_OK, PV_OK], True, {}, POOL, CUSTOM, risk=risk) == FAIL
+
+
 # CreateAuthChallenge's rounds
 
 ROUNDS: list[tuple[str, list[dict[str, Any]], dict[str, str], Round]] = [

@@ -2,10 +2,11 @@
 
 Adding a method (TOTP, PASSKEY, ...): write ``chalicelib/auth/challenges/<name>.py`` with a subclass of
 :class:`chalicelib.auth.challenges.base.Challenge` (read that module's docstring: what the framework does for
-you and what you must do), add one line to :data:`REGISTRY`, add the name to the pool's policy
-(``AUTH_FIRST_FACTORS`` / ``AUTH_SECOND_FACTORS``), and run tests/unit/test_challenge_registry.py, which
-checks every registered plug-in against the protocol. Importing this package imports the plug-in modules,
-which must stay cheap: heavy libraries are imported inside the functions that need them.
+you and what you must do), add one line to :data:`REGISTRY`, add the name to the pool's policy (the default
+lists of chalicelib/auth/policy.py, or ``AUTH_FIRST_FACTORS`` / ``AUTH_SECOND_FACTORS``), and run
+tests/unit/test_challenge_registry.py, which checks every registered plug-in against the protocol. Importing
+this package imports the plug-in modules, which must stay cheap: heavy libraries are imported inside the
+functions that need them.
 """
 
 from __future__ import annotations

@@ -2,7 +2,8 @@
 dispatch to plug-ins, and the safety rules no plug-in is trusted with (see base.py's docstring).
 
 Create: :func:`chalicelib.auth.flow.next_round` says which round; a selection round lists the methods the
-user may use (policy ∩ plug-ins the user can use: an unknown user sees the pool's list); a method round is
+user may use (policy ∩ plug-ins the user can use: an unknown user sees what a user with a verified email and
+phone and no authenticator sees, the most common profile); a method round is
 the plug-in's ``create`` plus the framework's parameters (``challenge``, and ``key`` in private).
 
 Verify: ``answerCorrect`` is False unless proven otherwise. A selection is right when the chosen method was
@@ -72,12 +73,20 @@ def client_metadata(request: Mapping[str, Any]) -> dict[str, str]:
     return {str(k): v for k, v in raw.items() if isinstance(v, str)}
 
 
+# What an unknown user looks like to the selection round: a user with a verified email and a verified phone
+# and no authenticator enrolled, the profile of most users, so that the list of methods does not tell.
+DECOY_ATTRIBUTES: Final = {"email": "decoy@example.invalid", "email_verified": "true",
+                           "phone_number": "+10000000000", "phone_number_verified": "true"}
+
+
 def methods_for(user: User, factor: int, first: str | None) -> tuple[str, ...]:
-    """The custom methods a selection round offers ``user`` for factor 1 or 2 (after ``first``)."""
+    """The custom methods a selection round offers ``user`` for factor 1 or 2 (after ``first``): the policy's,
+    kept to those the user can use (an unknown user: those a user of :data:`DECOY_ATTRIBUTES` can use)."""
     rules = policy.for_user(user.attributes) if not user.not_found else policy.Policy.pool_default()
+    attributes = DECOY_ATTRIBUTES if user.not_found else user.attributes
     names = rules.first if factor == 1 else tuple(m for m in rules.second if rules.allows_second(first, m))
     custom = custom_method_names()
-    return tuple(m for m in names if m in custom and (user.not_found or get(m).available(user.attributes)))
+    return tuple(m for m in names if m in custom and get(m).available(attributes))
 
 
 # ---------------------------------------------------------------- CreateAuthChallenge

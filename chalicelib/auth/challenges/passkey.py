@@ -48,6 +48,7 @@ from typing import TYPE_CHECKING, Any, Final
 
 from chalicelib.auth.challenges.base import Challenge, Created, CreateRequest, VerifyRequest
 from chalicelib.auth.challenges.totp import decoy_owner, user_owner
+from chalicelib.auth.policy import enrolled
 from chalicelib.observability import logger
 from chalicelib.settings import MissingSettingError, Settings
 
@@ -77,6 +78,9 @@ _MAC_BYTES: Final = 16
 # ---------------------------------------------------------------- settings
 
 
+_SETTINGS: dict[tuple[str | None, ...], PasskeySettings] = {}
+
+
 def _list(raw: str | None) -> tuple[str, ...]:
     return tuple(part.strip().rstrip("/") for part in (raw or "").split(",") if part.strip())
 
@@ -86,6 +90,11 @@ def _local_origins() -> tuple[str, ...]:
     port = (os.environ.get("COGWORKS_PORT") or "").strip()
     extra = (f"http://localhost:{port}",) if port.isdigit() and port != "8000" else ()
     return ("http://localhost:8000", *extra)
+
+
+_ENV_NAMES: Final = ("COGWORKS_STAGE", "AWS_REGION", "AWS_DEFAULT_REGION", "COGWORKS_PORT", "WEBAUTHN_RP_ID",
+                     "WEBAUTHN_RP_NAME", "WEBAUTHN_ALLOWED_RP_IDS", "WEBAUTHN_ALLOWED_ORIGINS",
+                     "WEBAUTHN_USER_VERIFICATION")
 
 
 @dataclass(frozen=True)
@@ -103,6 +112,17 @@ class PasskeySettings:
 
     @classmethod
     def from_env(cls) -> PasskeySettings:
+        """Parsed once per distinct value of the variables read (as ChallengeSettings.from_env)."""
+        key = tuple(os.environ.get(name) for name in _ENV_NAMES)
+        cached = _SETTINGS.get(key)
+        if cached is None:
+            cached = cls._parse()
+            _SETTINGS.clear()
+            _SETTINGS[key] = cached
+        return cached
+
+    @classmethod
+    def _parse(cls) -> PasskeySettings:
         local = Settings.from_env().is_local
         rp_id = (os.environ.get("WEBAUTHN_RP_ID") or ("localhost" if local else "")).strip()
         if not rp_id:
@@ -546,7 +566,7 @@ class PasskeyChallenge(Challenge):
     NAME = NAME
 
     def available(self, attributes: Mapping[str, str]) -> bool:
-        return True  # credentials are in the table (no I/O here) and are not revealed before the answer
+        return NAME in enrolled(attributes)  # at least one passkey (the registration route records it)
 
     def create(self, request: CreateRequest) -> Created:
         settings, services = PasskeySettings.from_env(), request.services

@@ -3,7 +3,8 @@
 The client opens the sign-in with ``AuthParameters {"USERNAME", "CHALLENGE_NAME": "SRP_A", "SRP_A"}``;
 DefineAuthChallenge then presents PASSWORD_VERIFIER, and Cognito checks the SRP proof (and applies its own
 password lockout). What follows is the policy's business (chalicelib/auth/policy.py): tokens, or a selection
-round for a second factor when PASSWORD is in ``AUTH_STEP_UP_AFTER`` (step-up). It is never offered in a
+round for a second factor when PASSWORD is in ``AUTH_STEP_UP_AFTER`` (step-up), or in ``AUTH_MFA_STEP_UP_AFTER``
+(default) and the user enrolled an authenticator app or a passkey. It is never offered in a
 selection round and its create/verify are never called: no custom round can run SRP.
 """
 

@@ -34,6 +34,14 @@ LANDING_PATH: Final = "/auth/passwordless/magic-link"
 _DEV_KEY: Final = secrets.token_bytes(MIN_KEY_BYTES)
 
 
+# Every variable ChallengeSettings.from_env reads (directly or through chalicelib.settings.Settings).
+_ENV_NAMES: Final = ("COGWORKS_STAGE", "AWS_REGION", "AWS_DEFAULT_REGION", "CHALLENGE_SIGNING_KEY",
+                     "CHALLENGE_CODE_TTL_SECONDS", "CHALLENGE_LINK_TTL_SECONDS", "CHALLENGE_RESEND_SECONDS",
+                     "CHALLENGE_LOCK_AFTER", "CHALLENGE_LOCK_SECONDS", "CHALLENGE_LOCK_MAX_SECONDS",
+                     "SES_FROM_ADDRESS", "MAGIC_LINK_URL", "COGWORKS_LOCAL_URL", "MAGIC_LINK_ALLOWED_ORIGINS")
+_CACHE: dict[tuple[str | None, ...], ChallengeSettings] = {}
+
+
 def _int(name: str, default: int, *, low: int, high: int) -> int:
     raw = (os.environ.get(name) or "").strip()
     value = int(raw) if raw.isdigit() else default
@@ -71,6 +79,18 @@ class ChallengeSettings:
 
     @classmethod
     def from_env(cls) -> ChallengeSettings:
+        """The settings of the current environment; parsed once per distinct value of the variables read (a
+        warm Lambda parses them once, tests that change a variable get a fresh parse)."""
+        key = tuple(os.environ.get(name) for name in _ENV_NAMES)
+        cached = _CACHE.get(key)
+        if cached is None:
+            cached = cls._parse()
+            _CACHE.clear()
+            _CACHE[key] = cached
+        return cached
+
+    @classmethod
+    def _parse(cls) -> ChallengeSettings:
         is_local = Settings.from_env().is_local
         local_url = os.environ.get("COGWORKS_LOCAL_URL") or "http://127.0.0.1:8000"
         origins = tuple(o.strip().rstrip("/") for o in (os.environ.get("MAGIC_LINK_ALLOWED_ORIGINS") or "").split(",")

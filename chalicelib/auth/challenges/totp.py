@@ -11,8 +11,9 @@ A sign-in round asks for the code (public parameters ``digits`` and ``period``, 
 accepted step, and records that step with a conditional write: of two concurrent right answers one succeeds,
 and a code is never accepted twice (RFC 6238 §5.2). The framework counts wrong answers and locks.
 
-Whether a user has enrolled is not known before the answer (``available`` cannot do I/O) and is not told:
-the policy decides whether TOTP is offered; a user without a secret gets the same round, which no code passes.
+TOTP is offered to a user whose ``custom:authenticators`` attribute lists it (chalicelib/auth/policy.py: the
+authenticator routes set it when a secret is activated and clear it when it is deleted). A round for a user
+without a secret (the attribute out of step, or an unknown user) is the same round, which no code passes.
 
 Keys: AUTHENTICATOR_KEY (base64 of 32 random bytes; required outside stage local, where each process makes a
 dev key) encrypts; AUTHENTICATOR_OLD_KEYS (comma-separated, optional) still decrypt, for rotation. TOTP_ISSUER
@@ -35,6 +36,7 @@ from typing import TYPE_CHECKING, Any, Final
 from urllib.parse import quote, urlencode
 
 from chalicelib.auth.challenges.base import Challenge, Created, CreateRequest, User, VerifyRequest
+from chalicelib.auth.policy import enrolled
 from chalicelib.settings import MissingSettingError, Settings
 
 if TYPE_CHECKING:
@@ -236,16 +238,28 @@ def begin_enrollment(owner: str, now: float) -> str:
     return secret
 
 
+def _pending_step(owner: str, item: TotpSecret | None, code: str, now: float) -> tuple[str | None, int | None]:
+    """The live pending secret (sealed) and the step ``code`` matches in it, or Nones."""
+    pending = item.pending if item is not None and (item.pending_at or 0) > now - ENROLLMENT_TTL else None
+    secret = unseal(owner, pending)
+    step = matching_step(secret or _DECOY_SECRET, code, now)
+    if item is None or secret is None or step is None:
+        return None, None
+    return pending, step
+
+
+def pending_matches(owner: str, item: TotpSecret | None, code: str, now: float) -> bool:
+    """Would :func:`activate` accept ``code`` for ``item`` (``load(owner)``)? Nothing is written."""
+    return _pending_step(owner, item, code, now)[1] is not None
+
+
 def activate(owner: str, code: str, now: float, name: str | None) -> bool:
     """Make the pending secret the user's, if ``code`` is one of its codes: False if not (or nothing pending)."""
     from pynamodb.exceptions import UpdateError
 
     model = _model()
-    item = load(owner)
-    pending = item.pending if item is not None and (item.pending_at or 0) > now - ENROLLMENT_TTL else None
-    secret = unseal(owner, pending)
-    step = matching_step(secret or _DECOY_SECRET, code, now)
-    if item is None or secret is None or step is None:
+    pending, step = _pending_step(owner, load(owner), code, now)
+    if pending is None or step is None:
         return False
     # The pending secret's codes were never accepted before: its first step is the new last step.
     condition = model.pending == pending
@@ -310,7 +324,7 @@ class TotpChallenge(Challenge):
     NAME = NAME
 
     def available(self, attributes: Mapping[str, str]) -> bool:
-        return True  # enrollment is in the table (no I/O here) and is not revealed before the answer
+        return NAME in enrolled(attributes)
 
     def create(self, request: CreateRequest) -> Created:
         return Created(public={"digits": str(DIGITS), "period": str(PERIOD)})

@@ -1,0 +1,271 @@
+"""MFA_REQUIRED and MFA_IF_CONFIGURED through the auth API against the local pool and the bundle's triggers:
+a password sign-in from a new device is asked for a second factor (the API runs it as CUSTOM_AUTH, password
+first, and DefineAuthChallenge adds an email code), the code from the outbox completes it, and the device is
+learned once; the same user on their usual device gets tokens directly; AUDIT changes nothing.
+
+Requests go through the API's own Lambda handler with API Gateway events (tests/integration/conftest.py
+``gateway_event``), so that each can come from its own source IP."""
+
+from __future__ import annotations
+
+import json
+import time
+from collections.abc import Callable
+from dataclasses import dataclass
+from typing import Any
+
+import jwt
+import pytest
+from chalice import Chalice
+
+from chalicelib.api import cookies
+from chalicelib.risk import config as risk_config
+from chalicelib.risk.service import RiskService
+from tests.helpers import PASSWORD, unique
+from tests.integration.conftest import gateway_event
+
+PLUS = {"UserPoolAddOns": {"AdvancedSecurityMode": "ENFORCED"}, "UserPoolTier": "PLUS"}
+HOME_IP, CAFE_IP = "203.0.113.10", "198.51.100.23"
+AGENT = "Mozilla/5.0 (X11; Linux x86_64) Firefox/140.0"
+BLOCKED = ("NotAuthorizedException", "Unable to login because of security reasons.")
+INCORRECT = ("NotAuthorizedException", "Incorrect username or password.")
+
+
+def takeover(low: str = "NO_ACTION", medium: str = "MFA_REQUIRED", high: str = "MFA_REQUIRED") -> dict[str, Any]:
+    return {"Actions": {"LowAction": {"Notify": False, "EventAction": low},
+                        "MediumAction": {"Notify": False, "EventAction": medium},
+                        "HighAction": {"Notify": False, "EventAction": high}}}
+
+
+@dataclass
+class Answer:
+    status: int
+    body: dict[str, Any]
+    set_cookies: list[str]
+
+    @property
+    def error(self) -> tuple[str, str]:
+        return self.body["error"]["code"], self.body["error"]["message"]
+
+    def device(self) -> str | None:
+        for value in self.set_cookies:
+            if value.startswith(cookies.DEVICE_COOKIE + "="):
+                return value.split(";", 1)[0].split("=", 1)[1]
+        return None
+
+
+def call(app: Chalice, path: str, body: dict[str, Any], *, ip: str, device: str | None = None,
+         headers: dict[str, str] | None = None) -> Answer:
+    sent = {"Content-Type": "application/json", "User-Agent": AGENT, **(headers or {})}
+    if device is not None:
+        sent["Cookie"] = f"{cookies.DEVICE_COOKIE}={device}"
+    reply = app(gateway_event(path, body, sent, source_ip=ip), None)
+    multi = reply.get("multiValueHeaders") or {}
+    set_cookies = list(multi.get("Set-Cookie") or [])
+    if "Set-Cookie" in (reply.get("headers") or {}):
+        set_cookies.append(reply["headers"]["Set-Cookie"])
+    return Answer(reply["statusCode"], json.loads(reply["body"]), set_cookies)
+
+
+@dataclass
+class Pool:
+    pool_id: str
+    client_id: str
+    app: Chalice
+    idp: Any
+
+    def user(self, *, verified: bool = True) -> dict[str, str]:
+        username = unique()
+        email = f"{username}@example.com"
+        self.idp.admin_create_user(UserPoolId=self.pool_id, Username=username, MessageAction="SUPPRESS",
+                                   UserAttributes=[{"Name": "email", "Value": email},
+                                                   {"Name": "email_verified", "Value": str(verified).lower()}])
+        self.idp.admin_set_user_password(UserPoolId=self.pool_id, Username=username, Password=PASSWORD,
+                                         Permanent=True)
+        return {"username": username, "email": email}
+
+    def sign_in(self, user: dict[str, str], *, ip: str, device: str | None = None, password: str = PASSWORD,
+                headers: dict[str, str] | None = None) -> Answer:
+        return call(self.app, "/auth/sign-in", {"username": user["username"], "password": password}, ip=ip,
+                    device=device, headers=headers)
+
+    def answer(self, user: dict[str, str], challenge: Answer, code: str, *, ip: str,
+               device: str | None = None, headers: dict[str, str] | None = None) -> Answer:
+        return call(self.app, "/auth/challenge", {"username": user["username"], "session": challenge.body["session"],
+                                                  "challenge": challenge.body["challenge"],
+                                                  "responses": {"ANSWER": code}}, ip=ip, device=device,
+                    headers=headers)
+
+    def configure(self, **actions: str) -> None:
+        self.idp.set_risk_configuration(UserPoolId=self.pool_id, AccountTakeoverRiskConfiguration=takeover(**actions))
+        risk_config.clear_cache()
+
+    def events(self, username: str) -> list[Any]:
+        return RiskService(self.pool_id).events(username, 60)[0]
+
+
+@pytest.fixture()
+def make_risky_pool(api_app: Chalice, idp: Any, make_pool: Callable[..., tuple[str, str]],
+                    use_pool: Callable[..., None]) -> Callable[[str], Pool]:
+    """A pool with threat protection in ``mode`` (MFA_REQUIRED at MEDIUM and HIGH) that the API talks to."""
+
+    def _make(mode: str) -> Pool:
+        pool_id, client_id = make_pool(pool={**PLUS, "UserPoolAddOns": {"AdvancedSecurityMode": mode}},
+                                       client={"PreventUserExistenceErrors": "ENABLED"})
+        use_pool(pool_id, client_id)
+        found = Pool(pool_id, client_id, api_app, idp)
+        found.configure()
+        return found
+
+    return _make
+
+
+@pytest.fixture()
+def pool(make_risky_pool: Callable[[str], Pool]) -> Pool:
+    return make_risky_pool("ENFORCED")
+
+
+def settle(pool: Pool, user: dict[str, str]) -> str:
+    """The user's first sign-in, at home: tokens, and the device cookie the API issued."""
+    first = pool.sign_in(user, ip=HOME_IP)
+    assert first.status == 200 and "accessToken" in first.body, first
+    device = first.device()
+    assert device is not None
+    return device
+
+
+def code_sent_to(stack: Any, email: str, before: set[str]) -> str:
+    deadline = time.monotonic() + 3
+    while True:
+        for message in stack.outbox():
+            if message["to"] == email and message["id"] not in before and message.get("code"):
+                return str(message["code"])
+        if time.monotonic() > deadline:
+            raise AssertionError(f"no code sent to {email}")
+        time.sleep(0.1)
+
+
+def outbox_ids(stack: Any) -> set[str]:
+    return {m["id"] for m in stack.outbox()}
+
+
+def test_a_new_device_is_asked_for_a_code_and_the_usual_device_is_not(stack: Any, pool: Pool) -> None:
+    user = pool.user()
+    home = settle(pool, user)
+    before = outbox_ids(stack)
+
+    asked = pool.sign_in(user, ip=CAFE_IP)
+    assert asked.status == 200, asked
+    assert asked.body["challenge"] == "CUSTOM_CHALLENGE"
+    assert asked.body["parameters"]["challenge"] == "EMAIL_OTP"
+    assert asked.body["parameters"]["deliveryMedium"] == "EMAIL"
+    assert "accessToken" not in asked.body
+    cafe = asked.device()
+    assert cafe is not None and cafe != home
+    latest = pool.events(user["username"])[0]
+    assert (latest.response, latest.level, latest.action) == ("InProgress", "Medium", "MFA_REQUIRED")
+    assert {"new_device", "new_ip", "new_network"} <= {s["name"] for s in latest.signals}
+
+    done = pool.answer(user, asked, code_sent_to(stack, user["email"], before), ip=CAFE_IP, device=cafe)
+    assert done.status == 200, done
+    claims = jwt.decode(done.body["idToken"], options={"verify_signature": False})
+    assert claims["cognito:username"] == user["username"]
+    assert done.device() is None  # the cookie was there: not issued again
+
+    # The usual device at home: tokens directly, no code sent.
+    before = outbox_ids(stack)
+    again = pool.sign_in(user, ip=HOME_IP, device=home)
+    assert again.status == 200 and "accessToken" in again.body, again
+    assert outbox_ids(stack) == before
+
+
+def test_the_device_that_passed_the_second_factor_is_learned_once(stack: Any, pool: Pool) -> None:
+    user = pool.user()
+    settle(pool, user)
+    before = outbox_ids(stack)
+    asked = pool.sign_in(user, ip=CAFE_IP)
+    cafe = asked.device()
+    events_before = len(pool.events(user["username"]))
+    done = pool.answer(user, asked, code_sent_to(stack, user["email"], before), ip=CAFE_IP, device=cafe)
+    assert done.status == 200, done
+    # PostAuthentication learned it; the API's answer to the challenge wrote no event of its own.
+    assert len(pool.events(user["username"])) == events_before
+    learned = [i for i in stack_invocations(stack, pool.pool_id, "PostAuthentication")
+               if "cogworks:risk-context" in (i["event"]["request"].get("clientMetadata") or {})]
+    assert len(learned) == 1
+    # From that device and network, the next sign-in needs no code.
+    before = outbox_ids(stack)
+    next_time = pool.sign_in(user, ip=CAFE_IP, device=cafe)
+    assert next_time.status == 200 and "accessToken" in next_time.body, next_time
+    assert outbox_ids(stack) == before
+    latest = pool.events(user["username"])[0]
+    assert (latest.response, latest.level) == ("Pass", "Low")
+    assert not {"new_device", "new_network"} & {s["name"] for s in latest.signals}
+
+
+def stack_invocations(stack: Any, pool_id: str, trigger: str) -> list[dict[str, Any]]:
+    return [i for i in stack.invocations() if i.get("trigger") == trigger and
+            (i.get("event") or {}).get("userPoolId") == pool_id]
+
+
+def test_a_wrong_code_asks_again_and_the_right_one_completes_it_in_cookie_mode(stack: Any, pool: Pool) -> None:
+    user = pool.user()
+    settle(pool, user)
+    before = outbox_ids(stack)
+    mode = {"X-Auth-Mode": "cookie"}
+    asked = pool.sign_in(user, ip=CAFE_IP, headers=mode)
+    assert asked.body["challenge"] == "CUSTOM_CHALLENGE", asked
+    code = code_sent_to(stack, user["email"], before)
+    wrong = f"{(int(code) + 1) % 10**6:06d}"
+    again = pool.answer(user, asked, wrong, ip=CAFE_IP, device=asked.device(), headers=mode)
+    assert again.status == 200 and again.body["parameters"]["challenge"] == "EMAIL_OTP", again
+    done = pool.answer(user, again, code, ip=CAFE_IP, device=asked.device(), headers=mode)
+    assert done.status == 200 and done.body == {"signedIn": True, "expiresIn": 3600}, (done, code, stack.outbox())
+    names = {c.split("=", 1)[0] for c in done.set_cookies}
+    assert {"__Host-access", "__Host-id", "__Secure-refresh"} <= names
+
+
+def test_a_wrong_password_on_the_second_factor_path_is_a_failure(pool: Pool) -> None:
+    user = pool.user()
+    settle(pool, user)
+    failed = pool.sign_in(user, ip=CAFE_IP, password="Not-The-Password-1")
+    assert (failed.status, failed.error) == (401, INCORRECT)
+    latest = pool.events(user["username"])[0]
+    assert (latest.response, latest.action) == ("Fail", "MFA_REQUIRED")
+
+
+def test_mfa_required_without_a_usable_second_factor_is_refused(stack: Any, pool: Pool) -> None:
+    user = pool.user(verified=False)
+    settle(pool, user)
+    before = outbox_ids(stack)
+    refused = pool.sign_in(user, ip=CAFE_IP)
+    assert (refused.status, refused.error) == (401, BLOCKED)
+    assert outbox_ids(stack) == before
+    latest = pool.events(user["username"])[0]
+    assert (latest.response, latest.decision) == ("Fail", "Block")
+
+
+def test_mfa_if_configured_asks_a_user_who_can_answer_and_lets_the_others_in(stack: Any, pool: Pool) -> None:
+    pool.configure(medium="MFA_IF_CONFIGURED", high="MFA_IF_CONFIGURED")
+    able, unable = pool.user(), pool.user(verified=False)
+    for user in (able, unable):
+        settle(pool, user)
+    asked = pool.sign_in(able, ip=CAFE_IP)
+    assert asked.body.get("challenge") == "CUSTOM_CHALLENGE", asked
+    let_in = pool.sign_in(unable, ip=CAFE_IP)
+    assert let_in.status == 200 and "accessToken" in let_in.body, let_in
+    latest = pool.events(unable["username"])[0]
+    assert (latest.response, latest.action) == ("Pass", "MFA_IF_CONFIGURED")
+
+
+def test_audit_mode_scores_the_same_sign_in_and_changes_nothing(stack: Any,
+                                                                make_risky_pool: Callable[[str], Pool]) -> None:
+    pool = make_risky_pool("AUDIT")
+    user = pool.user()
+    settle(pool, user)
+    before = outbox_ids(stack)
+    direct = pool.sign_in(user, ip=CAFE_IP)
+    assert direct.status == 200 and "accessToken" in direct.body, direct
+    assert outbox_ids(stack) == before
+    latest = pool.events(user["username"])[0]
+    assert (latest.response, latest.level, latest.action) == ("Pass", "Medium", "MFA_REQUIRED")
