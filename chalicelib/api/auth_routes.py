@@ -140,7 +140,7 @@ def sign_in(call: Call) -> Response:
     body: SignInRequest = call.body
     device_id, new = _device(call)
     service = _sign_in_service()
-    outcome = service.sign_in(body.username, body.password, call.user_context, device_id)
+    outcome = service.sign_in(body.username, body.password, call.user_context, device_id, body.second_factor)
     return _with_device(_signed_in(call, outcome), service, device_id, new)
 
 

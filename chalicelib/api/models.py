@@ -26,6 +26,7 @@ AttributeName = Annotated[str, StringConstraints(min_length=1, max_length=32)]
 AttributeValue = Annotated[str, StringConstraints(max_length=2048)]
 ResponseName = Annotated[str, StringConstraints(min_length=1, max_length=64)]
 ResponseValue = Annotated[str, StringConstraints(max_length=4096)]
+SecondFactor = Literal["TOTP", "PASSKEY", "EMAIL_OTP", "SMS_OTP"]
 RefreshToken = Annotated[str, StringConstraints(min_length=1, max_length=8192, pattern=r"^[A-Za-z0-9\-_=.]+$")]
 
 # RespondToAuthChallenge's ChallengeNameType (botocore model); a unit test keeps the two equal.
@@ -114,6 +115,8 @@ class UsernameRequest(RequestBody):
 class SignInRequest(RequestBody):
     username: Username
     password: Password
+    # The second factor to use when one is asked (TOTP, PASSKEY, EMAIL_OTP, SMS_OTP), if this user has it.
+    second_factor: SecondFactor | None = None
 
 
 class ChallengeRequest(RequestBody):

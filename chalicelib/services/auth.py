@@ -30,7 +30,7 @@ blocking policy is refused with PasswordResetRequiredException, its tokens revok
 
 from __future__ import annotations
 
-from collections.abc import Callable, Mapping
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import Any, Final
 
@@ -151,6 +151,26 @@ def _is_risk_refusal(err: CognitoError) -> bool:
     return err.source_code == "UserLambdaValidationException" and BLOCKED_MESSAGE in err.message
 
 
+# An authenticator the user enrolled is a stronger second factor than a code sent to their email or phone.
+_PREFERRED_SECOND_FACTORS: Final = ("TOTP", "PASSKEY")
+
+
+def _second_factor_choice(offered: Sequence[str], prefer: str | None) -> str:
+    if prefer and prefer.upper() in offered:
+        return prefer.upper()
+    return next((m for m in _PREFERRED_SECOND_FACTORS if m in offered), offered[0])
+
+
+def _needs_second_factor(tokens: Tokens) -> bool:
+    """Whether this user's policy asks a second factor after the password (an enrolled authenticator, or
+    ``custom:auth_policy``), read from the ID token Cognito just issued (its claims carry the attributes)."""
+    from chalicelib.auth import flow, policy
+
+    claims = unverified_claims(tokens.id_token)
+    attributes = {name: str(value) for name, value in claims.items() if name.startswith("custom:")}
+    return policy.for_user(attributes).requires_second(flow.PASSWORD)
+
+
 class PasswordThenSecondFactor:
     """CUSTOM_AUTH with the password as first factor, proved by client-side SRP on the user's behalf
     (https://docs.aws.amazon.com/cognito/latest/developerguide/user-pool-lambda-challenge.html: SRP_A, then
@@ -193,8 +213,9 @@ class PasswordThenSecondFactor:
         return self._call("respond_to_auth_challenge", context, **params)
 
     def sign_in(self, username: str, password: str, verdict: Callable[[str], Mapping[str, str]],
-                context: UserContext) -> dict[str, Any]:
-        """Cognito's answer after the password (and the selection round, answered with the first method).
+                context: UserContext, prefer: str | None = None) -> dict[str, Any]:
+        """Cognito's answer after the password (and the selection round, answered with ``prefer`` when it is
+        offered, else with an enrolled authenticator, else with the first method offered).
         ``verdict(name)``: the ClientMetadata for the user as the triggers name them (the typed name at
         InitiateAuth, Cognito's username once the password challenge says it, as with an alias)."""
         from chalicelib.risk.srp_client import SrpClient, SrpError
@@ -223,7 +244,7 @@ class PasswordThenSecondFactor:
                 raise CognitoError("NotAuthorizedException", INCORRECT_CREDENTIALS)
             result = self.respond(str(offered.get("USERNAME") or canonical), "CUSTOM_CHALLENGE",
                                   str(result.get("Session") or ""), {"ANSWER": SELECT_ANSWER},
-                                  {**metadata, "signInMethod": methods[0]}, context)
+                                  {**metadata, "signInMethod": _second_factor_choice(methods, prefer)}, context)
         return result
 
 
@@ -266,11 +287,14 @@ class AuthService:
     # ------------------------------------------------------------ sign-in
 
     def sign_in(self, username: str, password: str, context: UserContext,
-                device_id: str | None = None) -> Tokens | Challenge:
+                device_id: str | None = None, second_factor: str | None = None) -> Tokens | Challenge:
         attempt = self._risk.begin(username, context, device_id)
         try:
-            outcome = self._outcome(self._password_then_second_factor(attempt, username, password, context)
-                                    or self._idp.initiate_password_auth(username, password, context))
+            outcome = self._outcome(
+                self._password_then_second_factor(attempt, username, password, context, second_factor)
+                or self._idp.initiate_password_auth(username, password, context))
+            if isinstance(outcome, Tokens) and _needs_second_factor(outcome):
+                outcome = self._enrolled_second_factor(attempt, username, password, context, outcome, second_factor)
         except CognitoError as err:
             if _is_risk_refusal(err):
                 self._risk.refused(attempt, "risk_no_second_factor")
@@ -292,8 +316,33 @@ class AuthService:
             self._block(username, outcome)
         return outcome
 
+    def _enrolled_second_factor(self, attempt: Attempt | None, username: str, password: str, context: UserContext,
+                                issued: Tokens, prefer: str | None) -> Tokens | Challenge:
+        """The password was right, but this user's policy asks a second factor after it (Cognito's
+        USER_PASSWORD_AUTH knows nothing of the bundle's policy): discard what Cognito issued, never handing it
+        out, and run the sign-in again as password-first CUSTOM_AUTH, where DefineAuthChallenge asks for it."""
+        self._discard(issued)
+        if self._second_factor is None:  # no custom-auth client to run it: fail closed
+            raise CognitoError("NotAuthorizedException", INCORRECT_CREDENTIALS)
+        risk = self._risk
+
+        def metadata(name: str) -> Mapping[str, str]:
+            return (risk.verdict(attempt, name) if attempt is not None else None) or {}
+
+        return self._outcome(self._second_factor.sign_in(username, password, metadata, context, prefer))
+
+    def _discard(self, tokens: Tokens) -> None:
+        """Revoke the refresh token of a sign-in whose tokens are not handed out (only that session: a global
+        sign-out would end the user's other sessions too); the ID and access tokens were never given out."""
+        if not tokens.refresh_token:
+            return
+        try:
+            self._idp.revoke_refresh_token(tokens.refresh_token)
+        except ApiError:
+            logger.error("could not revoke the refresh token of a sign-in that needs a second factor")
+
     def _password_then_second_factor(self, attempt: Attempt | None, username: str, password: str,
-                                     context: UserContext) -> dict[str, Any] | None:
+                                     context: UserContext, prefer: str | None = None) -> dict[str, Any] | None:
         """Cognito's answer to a password-first CUSTOM_AUTH sign-in carrying the signed verdict, when the enforced
         action asks for a second factor; None when it does not, or no custom-auth client or signing key."""
         second, risk = self._second_factor, self._risk
@@ -301,7 +350,7 @@ class AuthService:
             return None
         if risk.verdict(attempt, username) is None:
             return None
-        return second.sign_in(username, password, lambda name: risk.verdict(attempt, name) or {}, context)
+        return second.sign_in(username, password, lambda name: risk.verdict(attempt, name) or {}, context, prefer)
 
     def tracks_devices(self) -> bool:
         """Whether sign-ins of this pool and client are scored (AUDIT or ENFORCED): then the API keeps a device

@@ -123,6 +123,12 @@ class CognitoIdp:
 
     # ------------------------------------------------------------ signed-in user
 
+    def revoke_refresh_token(self, refresh_token: str) -> dict[str, Any]:
+        params: dict[str, Any] = {"Token": refresh_token, "ClientId": self.config.client_id}
+        if self.config.client_secret:
+            params["ClientSecret"] = self.config.client_secret
+        return self._call("revoke_token", **params)
+
     def global_sign_out(self, access_token: str) -> dict[str, Any]:
         return self._call("global_sign_out", AccessToken=access_token)
 

@@ -119,7 +119,7 @@ def code_at(secret: str, drift: int = 0) -> str:
     return pyotp.TOTP(secret).at(time.time() + drift)
 
 
-def test_done_when(stack: Any, idp: Any, user: dict[str, str]) -> None:
+def test_done_when(stack: Any, idp: Any, user: dict[str, str], monkeypatch: pytest.MonkeyPatch) -> None:
     api = Http(stack.base_url)
     name = user["username"]
 
@@ -192,6 +192,28 @@ def test_done_when(stack: Any, idp: Any, user: dict[str, str]) -> None:
     assert round_["ChallengeParameters"]["challenge"] == "TOTP"
     done = respond(idp, user, round_["Session"], code_at(secret, 30))
     assert done["AuthenticationResult"]["AccessToken"]
+
+    # The same through the auth API: its password sign-in no longer hands out tokens for the password alone;
+    # it asks for the enrolled authenticator (or the second factor the client names), then /auth/challenge.
+    # The codes of the three windows around now are spent above, so this part runs 90 s later.
+    real_time = time.time
+    with monkeypatch.context() as later:
+        later.setattr(time, "time", lambda: real_time() + 90)
+        asked = challenge(api.post("/auth/sign-in", {"username": name, "password": user["password"]}), "TOTP")
+        assert "accessToken" not in asked
+        wrong_totp = next(c for c in ("000000", "111111", "222222")
+                          if c not in {code_at(secret, d) for d in (-30, 0, 30)})
+        asked = challenge(api.post("/auth/challenge", {"username": name, "session": asked["session"],
+                                                       "challenge": "CUSTOM_CHALLENGE",
+                                                       "responses": {"ANSWER": wrong_totp}}), "TOTP")
+        tokens(api.post("/auth/challenge", {"username": name, "session": asked["session"],
+                                            "challenge": "CUSTOM_CHALLENGE", "responses": {"ANSWER": code_at(secret)}}))
+        by_email = challenge(api.post("/auth/sign-in", {"username": name, "password": user["password"],
+                                                        "secondFactor": "EMAIL_OTP"}), "EMAIL_OTP")
+        tokens(api.post("/auth/challenge", {"username": name, "session": by_email["session"],
+                                            "challenge": "CUSTOM_CHALLENGE",
+                                            "responses": {"ANSWER": message_to(stack, user["email"])["code"]}}))
+        assert error(api.post("/auth/sign-in", {"username": name, "password": "Wrong-Horse-9"})) == (401, *INCORRECT)
 
     # A passkey, registered through the API; then it is offered, and signs in with a username and without.
     device = SoftAuthenticator()

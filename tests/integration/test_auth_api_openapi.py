@@ -45,7 +45,7 @@ CONTRACT = {
     ("POST", "/auth/sign-up"): (models.SignUpRequest, {"username", "password"}, {"attributes"}, True),
     ("POST", "/auth/confirm"): (models.ConfirmRequest, {"username", "code"}, set(), True),
     ("POST", "/auth/resend"): (models.UsernameRequest, {"username"}, set(), True),
-    ("POST", "/auth/sign-in"): (models.SignInRequest, {"username", "password"}, set(), True),
+    ("POST", "/auth/sign-in"): (models.SignInRequest, {"username", "password"}, {"secondFactor"}, True),
     ("POST", "/auth/challenge"): (models.ChallengeRequest, {"username", "session", "challenge"}, {"responses"}, True),
     ("POST", "/auth/refresh"): (models.RefreshRequest, set(), {"refreshToken", "username"}, True),
     ("POST", "/auth/sign-out"): (models.EmptyRequest, set(), set(), True),
