@@ -9,7 +9,15 @@ import pytest
 from botocore.exceptions import ClientError
 
 from tests.e2e.conftest import error_of
-from tests.e2e.test_passwordless_helpers import choose, initiate, message_to, passwordless_user, respond, sent_to
+from tests.e2e.test_passwordless_helpers import (
+    ALL_FIRST_FACTORS,
+    choose,
+    initiate,
+    message_to,
+    passwordless_user,
+    respond,
+    sent_to,
+)
 
 INCORRECT = ("NotAuthorizedException", "Incorrect username or password.")
 
@@ -23,7 +31,7 @@ def test_the_first_challenge_lists_the_user_s_methods(idp, user):
     started = initiate(idp, user)
     assert started["ChallengeName"] == "CUSTOM_CHALLENGE"
     assert started["ChallengeParameters"] == {"challenge": "PROVIDE_AUTH_PARAMETERS", "factor": "1",
-                                              "methods": "EMAIL_OTP,SMS_OTP,MAGIC_LINK", "USERNAME": user["username"]}
+                                              "methods": ALL_FIRST_FACTORS, "USERNAME": user["username"]}
 
 
 def test_an_email_code_signs_the_user_in(stack, idp, user):

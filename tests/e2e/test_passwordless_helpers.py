@@ -73,6 +73,31 @@ def choose(idp: Any, user: dict[str, str], method: str, started: dict[str, Any] 
     return respond(idp, user, started["Session"], "__select__", {"signInMethod": method, **metadata})
 
 
+ALL_FIRST_FACTORS = "EMAIL_OTP,SMS_OTP,MAGIC_LINK,TOTP,PASSKEY"
+INCORRECT = ("NotAuthorizedException", "Incorrect username or password.")
+
+
+def decoy_round(idp: Any, user: dict[str, str], method: str, answer: str,
+                started: dict[str, Any] | None = None) -> dict[str, Any]:
+    """Choose ``method`` (one the user cannot use, or an unknown user): a round of that method is asked like a
+    real one, and three answers end the sign-in with Cognito's error. The first round's parameters."""
+    from botocore.exceptions import ClientError
+
+    round_ = choose(idp, user, method, started)
+    first = round_["ChallengeParameters"]
+    assert first["challenge"] == method, round_
+    for _ in range(2):
+        round_ = respond(idp, user, round_["Session"], answer)
+        assert round_["ChallengeParameters"]["challenge"] == method, round_
+    try:
+        respond(idp, user, round_["Session"], answer)
+    except ClientError as exc:
+        assert (exc.response["Error"]["Code"], exc.response["Error"]["Message"]) == INCORRECT
+    else:
+        raise AssertionError("a decoy round signed the user in")
+    return dict(first)
+
+
 def message_to(stack: Any, to: str, *, after: set[str] | None = None) -> dict[str, Any]:
     """The newest message sent to ``to`` (skipping the ids in ``after``)."""
     for message in stack.outbox():

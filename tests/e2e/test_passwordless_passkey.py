@@ -19,7 +19,15 @@ from botocore.exceptions import ClientError
 from chalicelib.auth.challenges import passkey, totp
 from chalicelib.auth.challenges.settings import ChallengeSettings
 from tests.e2e.conftest import error_of
-from tests.e2e.test_passwordless_helpers import choose, initiate, mark_enrolled, passwordless_user, respond
+from tests.e2e.test_passwordless_helpers import (
+    ALL_FIRST_FACTORS,
+    choose,
+    decoy_round,
+    initiate,
+    mark_enrolled,
+    passwordless_user,
+    respond,
+)
 from tests.e2e.test_passwordless_step_up import password_first
 from tests.e2e.test_passwordless_totp import FIRST, SECOND, DynamoCounter, capture_logs, sub_of
 from tests.webauthn_authenticator import UP, UV, SoftAuthenticator, tamper_client_data, unb64url
@@ -268,14 +276,13 @@ def test_the_aws_sample_s_flat_assertion_is_read_too(idp, user, device):
     assert signed_in(answer(idp, user, challenge, flat))
 
 
-def test_a_user_without_passkeys_and_an_unknown_user_are_not_offered_passkey_alike(idp, user):
+def test_a_user_without_passkeys_and_an_unknown_user_get_alike_passkey_rounds_no_assertion_passes(idp, user):
     ghost = {**user, "username": "ghost-" + user["username"]}
     real, fake = initiate(idp, user), initiate(idp, ghost)
     assert {**real["ChallengeParameters"], "USERNAME": "-"} == {**fake["ChallengeParameters"], "USERNAME": "-"}
-    for started, who in ((real, user), (fake, ghost)):
-        with pytest.raises(ClientError) as exc:
-            choose(idp, who, "PASSKEY", started)
-        assert error_of(exc) == INCORRECT
+    rounds = [decoy_round(idp, who, "PASSKEY", "{}", started) for started, who in ((real, user), (fake, ghost))]
+    assert set(rounds[0]) == set(rounds[1])
+    assert [len(json.loads(r["options"])["allowCredentials"]) for r in rounds] == [1, 1]
 
 
 def test_a_user_whose_attribute_outlived_the_passkeys_gets_a_stable_decoy_id(idp, user):
@@ -315,10 +322,10 @@ def test_preferred_user_verification_accepts_an_assertion_without_uv(idp, user, 
     assert signed_in(answer(idp, user, challenge, device.assert_(options_of(challenge), uv=False)))
 
 
-def test_the_selection_offers_passkey_once_the_user_registered_one(idp, user):
-    assert "PASSKEY" not in initiate(idp, user)["ChallengeParameters"]["methods"].split(",")
+def test_the_selection_lists_passkey_before_and_after_registration_alike(idp, user):
+    assert initiate(idp, user)["ChallengeParameters"]["methods"] == ALL_FIRST_FACTORS
     register(idp, user, SoftAuthenticator())
-    assert "PASSKEY" in initiate(idp, user)["ChallengeParameters"]["methods"].split(",")
+    assert initiate(idp, user)["ChallengeParameters"]["methods"] == ALL_FIRST_FACTORS
 
 
 @pytest.mark.parametrize("mode", ["username", "usernameless"])

@@ -37,8 +37,8 @@ def code_for(harness: Harness, to: str) -> str:
 def test_a_code_signs_the_user_in(harness, method, attribute, medium, mask):
     user = new_user()
     sign_in = start(harness, user)
-    assert sign_in.public == {"challenge": "PROVIDE_AUTH_PARAMETERS", "methods": "EMAIL_OTP,SMS_OTP,MAGIC_LINK",
-                              "factor": "1"}
+    assert sign_in.public == {"challenge": "PROVIDE_AUTH_PARAMETERS",
+                              "methods": "EMAIL_OTP,SMS_OTP,MAGIC_LINK,TOTP,PASSKEY", "factor": "1"}
     assert sign_in.respond("__select__", {"signInMethod": method}) == "challenge"
     assert set(sign_in.public) == {"challenge", "destination", "deliveryMedium"}
     assert (sign_in.public["challenge"], sign_in.public["deliveryMedium"]) == (method, medium)
@@ -205,13 +205,31 @@ def test_a_malformed_answer_is_a_wrong_answer_not_an_error(harness, answer):
     ({}, "CARRIER_PIGEON"),
     ({}, "PASSWORD"),
     ({"custom:auth_policy": json.dumps({"first": ["EMAIL_OTP"]})}, "SMS_OTP"),
-    ({"email_verified": "false"}, "EMAIL_OTP"),
-    ({"phone_number_verified": "false"}, "SMS_OTP"),
 ])
 def test_an_unknown_or_disallowed_method_fails_the_sign_in(harness, user_extra, method):
     sign_in = start(harness, new_user(**user_extra))
     assert method not in sign_in.public["methods"].split(",")
     assert sign_in.respond("__select__", {"signInMethod": method}) == "failed"
+
+
+@pytest.mark.parametrize(("user_extra", "method", "to"), [
+    ({"email_verified": "false"}, "EMAIL_OTP", "email"),
+    ({"email_verified": "false"}, "MAGIC_LINK", "email"),
+    ({"phone_number_verified": "false"}, "SMS_OTP", "phone_number"),
+    ({}, "TOTP", None),
+    ({}, "PASSKEY", None),
+])
+def test_a_method_the_user_cannot_use_is_offered_and_answered_like_an_unknown_user_s(harness, user_extra, method, to):
+    real, ghost = new_user(**user_extra), new_user()
+    real_sign_in, ghost_sign_in = start(harness, real), start(harness, ghost, not_found=True)
+    assert real_sign_in.public == ghost_sign_in.public  # the list does not tell what the user can use
+    for sign_in in (real_sign_in, ghost_sign_in):
+        assert sign_in.respond("__select__", {"signInMethod": method}) == "challenge"
+    assert set(real_sign_in.public) == set(ghost_sign_in.public)
+    assert real_sign_in.private.keys() == ghost_sign_in.private.keys()
+    if to is not None:
+        assert harness.sent_to(real[to]) == []  # nothing goes to an unverified address
+    assert [real_sign_in.respond("123456") for _ in range(3)] == ["challenge", "challenge", "failed"]
 
 
 def test_a_selection_without_a_method_is_asked_again(harness):

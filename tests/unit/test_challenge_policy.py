@@ -8,7 +8,7 @@ import json
 import pytest
 
 from chalicelib.auth.challenges.base import User
-from chalicelib.auth.challenges.engine import methods_for
+from chalicelib.auth.challenges.engine import methods_for, seen_as
 from chalicelib.auth.policy import NO_METHODS, Policy, enrolled, enrolled_value, for_user
 
 POOL = Policy(first=("EMAIL_OTP", "SMS_OTP", "MAGIC_LINK", "PASSWORD"), second=("EMAIL_OTP", "SMS_OTP"),
@@ -125,24 +125,43 @@ def defaults(monkeypatch: pytest.MonkeyPatch) -> None:
         monkeypatch.delenv(name, raising=False)
 
 
+ALL_FIRST = "EMAIL_OTP,SMS_OTP,MAGIC_LINK,TOTP,PASSKEY"
+
+
 @pytest.mark.usefixtures("defaults")
-@pytest.mark.parametrize(("attributes", "first", "second"), [
-    (VERIFIED, "EMAIL_OTP,SMS_OTP,MAGIC_LINK", "EMAIL_OTP,SMS_OTP"),
-    ({**VERIFIED, "custom:authenticators": "TOTP"}, "EMAIL_OTP,SMS_OTP,MAGIC_LINK,TOTP", "EMAIL_OTP,SMS_OTP,TOTP"),
-    ({**VERIFIED, "custom:authenticators": "TOTP,PASSKEY"}, "EMAIL_OTP,SMS_OTP,MAGIC_LINK,TOTP,PASSKEY",
-     "EMAIL_OTP,SMS_OTP,TOTP,PASSKEY"),
-    ({"email": "a@example.com", "email_verified": "true", "custom:authenticators": "PASSKEY"},
-     "EMAIL_OTP,MAGIC_LINK,PASSKEY", "EMAIL_OTP,PASSKEY"),
+@pytest.mark.parametrize(("attributes", "second"), [
+    (VERIFIED, "EMAIL_OTP,SMS_OTP"),
+    ({**VERIFIED, "custom:authenticators": "TOTP"}, "EMAIL_OTP,SMS_OTP,TOTP"),
+    ({**VERIFIED, "custom:authenticators": "TOTP,PASSKEY"}, "EMAIL_OTP,SMS_OTP,TOTP,PASSKEY"),
+    ({"email": "a@example.com", "email_verified": "true", "custom:authenticators": "PASSKEY"}, "EMAIL_OTP,PASSKEY"),
     ({"email": "a@example.com", "email_verified": "false", "phone_number": "+15550000001",
-      "phone_number_verified": "true"}, "SMS_OTP", "SMS_OTP"),
-    ({}, "", ""),
+      "phone_number_verified": "true"}, "SMS_OTP"),
+    ({}, ""),
 ])
-def test_each_method_is_offered_only_to_a_user_who_can_use_it(attributes, first, second):
-    assert ",".join(methods_for(user(attributes), 1, None)) == first
+def test_a_second_factor_is_offered_only_to_a_user_who_can_use_it(attributes, second):
     assert ",".join(methods_for(user(attributes), 2, "PASSWORD")) == second
 
 
 @pytest.mark.usefixtures("defaults")
-def test_an_unknown_user_is_offered_what_a_user_with_a_verified_email_and_phone_is():
-    assert methods_for(user({}, not_found=True), 1, None) == methods_for(user(VERIFIED), 1, None) == (
-        "EMAIL_OTP", "SMS_OTP", "MAGIC_LINK")
+@pytest.mark.parametrize("attributes", [
+    VERIFIED, {**VERIFIED, "custom:authenticators": "TOTP,PASSKEY"}, {"email": "a@example.com"}, {}])
+def test_the_first_list_tells_nothing_about_the_user(attributes):
+    assert ",".join(methods_for(user(attributes), 1, None)) == ALL_FIRST
+    assert methods_for(user({}, not_found=True), 1, None) == methods_for(user(attributes), 1, None)
+    assert methods_for(user({}, not_found=True), 2, "PASSWORD") == ()
+
+
+@pytest.mark.usefixtures("defaults")
+@pytest.mark.parametrize(("attributes", "method", "decoy"), [
+    (VERIFIED, "EMAIL_OTP", False),
+    (VERIFIED, "TOTP", True),
+    ({**VERIFIED, "custom:authenticators": "TOTP"}, "TOTP", False),
+    ({"email": "a@example.com", "email_verified": "false"}, "EMAIL_OTP", True),
+    ({"email": "a@example.com", "email_verified": "true"}, "SMS_OTP", True),
+    ({"email": "a@example.com", "email_verified": "true"}, "PASSKEY", True),
+])
+def test_a_method_the_user_cannot_use_is_a_decoy_round_as_for_an_unknown_user(attributes, method, decoy):
+    seen = seen_as(user(attributes), method)
+    assert seen.not_found is decoy
+    assert seen.attributes == ({} if decoy else attributes)
+    assert seen_as(user({}, not_found=True), method).not_found

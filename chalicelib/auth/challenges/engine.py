@@ -18,6 +18,7 @@ salt, and never a destination.
 
 from __future__ import annotations
 
+import dataclasses
 import secrets
 from collections.abc import Callable, Mapping
 from typing import TYPE_CHECKING, Any, Final
@@ -73,20 +74,27 @@ def client_metadata(request: Mapping[str, Any]) -> dict[str, str]:
     return {str(k): v for k, v in raw.items() if isinstance(v, str)}
 
 
-# What an unknown user looks like to the selection round: a user with a verified email and a verified phone
-# and no authenticator enrolled, the profile of most users, so that the list of methods does not tell.
-DECOY_ATTRIBUTES: Final = {"email": "decoy@example.invalid", "email_verified": "true",
-                           "phone_number": "+10000000000", "phone_number_verified": "true"}
-
-
 def methods_for(user: User, factor: int, first: str | None) -> tuple[str, ...]:
-    """The custom methods a selection round offers ``user`` for factor 1 or 2 (after ``first``): the policy's,
-    kept to those the user can use (an unknown user: those a user of :data:`DECOY_ATTRIBUTES` can use)."""
+    """The custom methods a selection round offers ``user`` for factor 1 or 2 (after ``first``).
+
+    Factor 1 is asked before anything is proven, so its list must not tell who exists or what they enrolled:
+    it is the policy's list whoever asks (an unknown user: the pool's), and a method the user cannot use gets
+    a decoy round that can never succeed, as an unknown user does (:func:`seen_as`). Factor 2 comes after a
+    proven first factor: it lists only the methods this user can use."""
     rules = policy.for_user(user.attributes) if not user.not_found else policy.Policy.pool_default()
-    attributes = DECOY_ATTRIBUTES if user.not_found else user.attributes
-    names = rules.first if factor == 1 else tuple(m for m in rules.second if rules.allows_second(first, m))
     custom = custom_method_names()
-    return tuple(m for m in names if m in custom and get(m).available(attributes))
+    if factor == 1:
+        return tuple(m for m in rules.first if m in custom)
+    names = tuple(m for m in rules.second if rules.allows_second(first, m))
+    return tuple(m for m in names if m in custom and not user.not_found and get(m).available(user.attributes))
+
+
+def seen_as(user: User, method: str) -> User:
+    """``user`` as a method round treats them: a user who cannot use ``method`` (no verified email for a code,
+    no passkey, ...) is treated as unknown, so the round is a decoy indistinguishable from an unknown user's."""
+    if user.not_found or get(method).available(user.attributes):
+        return user
+    return dataclasses.replace(user, attributes={}, not_found=True)
 
 
 # ---------------------------------------------------------------- CreateAuthChallenge
@@ -108,6 +116,7 @@ def create(event: dict[str, Any], services: Services) -> None:
         logger.info("challenge created", extra={"round": "select", "factor": step.factor})
         return
     plugin = get(step.method)
+    user = seen_as(user, plugin.NAME)
     key = flow.sign_in_key(user.pool_id, user.username, session, step.anchor)
     created = plugin.create(CreateRequest(user=user, key=key, first_round=step.first_round, step_up=step.step_up,
                                           client_metadata=metadata, services=services))
@@ -158,7 +167,7 @@ def verify(event: dict[str, Any], services: Services) -> bool:
         logger.info("answer checked", extra={"round": "select", "correct": correct})
         return correct
     plugin = get(kind)
-    user = user_of(event)
+    user = seen_as(user_of(event), plugin.NAME)
     store, now = services.store, services.clock()
     user_key = store.user_key(user.pool_id, user.username)
     state = store.get(user_key)
