@@ -19,41 +19,16 @@ from datetime import UTC, datetime
 
 import gmpy2
 
-N_HEX = (
-    "FFFFFFFFFFFFFFFFC90FDAA22168C234C4C6628B80DC1CD129024E088A67CC74020BBEA63B139B22514A08798E3404DD"
-    "EF9519B3CD3A431B302B0A6DF25F14374FE1356D6D51C245E485B576625E7EC6F44C42E9A637ED6B0BFF5CB6F406B7ED"
-    "EE386BFB5A899FA5AE9F24117C4B1FE649286651ECE45B3DC2007CB8A163BF0598DA48361C55D39A69163FA8FD24CF5F"
-    "83655D23DCA3AD961C62F356208552BB9ED529077096966D670C354E4ABC9804F1746C08CA18217C32905E462E36CE3B"
-    "E39E772C180E86039B2783A2EC07A28FB5C55DF06F4C52C9DE2BCBF6955817183995497CEA956AE515D2261898FA0510"
-    "15728E5A8AAAC42DAD33170D04507A33A85521ABDF1CBA64ECFB850458DBEF0A8AEA71575D060C7DB3970F85A6E1E4C7"
-    "ABF5AE8CDB0933D71E8C94E04A25619DCEE3D2261AD2EE6BF12FFA06D98A0864D87602733EC86A64521F2B18177B200C"
-    "BBE117577A615D6C770988C0BAD946E208E24FA074E5AB3143DB5BFCE0FD108E4B82D120A93AD2CAFFFFFFFFFFFFFFFF"
-)
-N = int(N_HEX, 16)
-G = 2
-_INFO = b"Caldera Derived Key\x01"
+# The group, the hash and the TIMESTAMP format are the client's too (the auth API signs in with SRP on a user's
+# behalf): one definition, in the deployed package.
+from chalicelib.risk.srp_client import _DAYS, _INFO, _MONTHS, N_HEX, G, K, N, hex_hash, pad_hex  # noqa: F401
+from chalicelib.risk.srp_client import timestamp as format_timestamp  # noqa: F401
+
 MAX_CLOCK_SKEW_SECONDS = 300
-
-
-def pad_hex(value: int | str) -> str:
-    """Hex of a non-negative number as the SDKs pad it: even length, and a leading 00 if the top bit is set."""
-    text = format(value, "x") if isinstance(value, int) else value
-    if len(text) % 2:
-        return "0" + text
-    if text[0] in "89abcdefABCDEF":
-        return "00" + text
-    return text
 
 
 def _powmod(base: int, exponent: int, modulus: int) -> int:
     return int(gmpy2.powmod(base, exponent, modulus))
-
-
-def hex_hash(hex_string: str) -> str:
-    return hashlib.sha256(bytes.fromhex(hex_string)).hexdigest()
-
-
-K = int(hex_hash("00" + N_HEX + "0" + format(G, "x")), 16)
 
 
 def pool_name(user_pool_id: str) -> str:
@@ -89,18 +64,9 @@ def _hkdf(ikm: bytes, salt: bytes) -> bytes:
     return hmac.new(prk, _INFO, hashlib.sha256).digest()[:16]
 
 
-_DAYS = ("Mon", "Tue", "Wed", "Thu", "Fri", "Sat", "Sun")
-_MONTHS = ("Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec")
 _TIMESTAMP_PARTS = re.compile(
     r"^(?P<day>[A-Z][a-z]{2}) (?P<month>[A-Z][a-z]{2}) (?P<date>\d{1,2}) "
     r"(?P<h>\d{2}):(?P<m>\d{2}):(?P<s>\d{2}) UTC (?P<year>\d{4})$")
-
-
-def format_timestamp(moment: datetime) -> str:
-    """Cognito's TIMESTAMP: 'Tue Mar 5 09:07:01 UTC 2024' (English names whatever the locale, day of
-    month without a leading zero)."""
-    return (f"{_DAYS[moment.weekday()]} {_MONTHS[moment.month - 1]} {moment.day} "
-            f"{moment:%H:%M:%S} UTC {moment.year}")
 
 
 def timestamp_is_fresh(timestamp: str, now: float) -> bool:
