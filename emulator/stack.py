@@ -33,6 +33,9 @@ class PortInUseError(RuntimeError):
 
 def check_port_free(host: str, port: int) -> None:
     with socket.socket(socket.AF_INET, socket.SOCK_STREAM) as probe:
+        # As the servers bind (werkzeug and moto set SO_REUSEADDR): connections of a stack stopped a moment ago,
+        # still in TIME_WAIT, do not make the port busy; a listening socket still does.
+        probe.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
         try:
             probe.bind((host, port))
         except OSError:
