@@ -10,7 +10,8 @@ from __future__ import annotations
 
 import json
 import time
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass
 from typing import Any
 
@@ -269,3 +270,41 @@ def test_audit_mode_scores_the_same_sign_in_and_changes_nothing(stack: Any,
     assert outbox_ids(stack) == before
     latest = pool.events(user["username"])[0]
     assert (latest.response, latest.level, latest.action) == ("Pass", "Medium", "MFA_REQUIRED")
+
+
+@contextmanager
+def dynamodb_requests() -> Iterator[list[str]]:
+    """The DynamoDB operations the risk store's clients send meanwhile (the API's and the triggers', which the
+    local stack runs in this process), counted by a botocore hook as bench/risk_scoring.py counts them."""
+    from chalicelib.risk import store as risk_store
+
+    sent: list[str] = []
+
+    def hook(event_name: str, **_: Any) -> None:
+        sent.append(event_name.rsplit(".", 1)[-1])
+
+    clients = [risk_store._client(), risk_store._client(trigger=True)]
+    for client in clients:
+        client.meta.events.register("before-send.dynamodb.*", hook, unique_id="count-risk-requests")
+    try:
+        yield sent
+    finally:
+        for client in clients:
+            client.meta.events.unregister("before-send.dynamodb.*", unique_id="count-risk-requests")
+
+
+def test_what_a_completed_step_up_sign_in_costs_in_dynamodb_requests(stack: Any, pool: Pool) -> None:
+    """Two at the password (the API's read, and its write of the InProgress event, so that an abandoned step-up
+    stays in the history), two at the second factor (PostAuthentication learns the device and network): four."""
+    user = pool.user()
+    settle(pool, user)
+    before = outbox_ids(stack)
+    with dynamodb_requests() as sent:
+        asked = pool.sign_in(user, ip=CAFE_IP)
+        assert asked.body.get("challenge") == "CUSTOM_CHALLENGE", asked
+        at_password = list(sent)
+        done = pool.answer(user, asked, code_sent_to(stack, user["email"], before), ip=CAFE_IP,
+                           device=asked.device())
+        assert done.status == 200 and "accessToken" in done.body, done
+    assert at_password == ["BatchGetItem", "TransactWriteItems"]
+    assert sent[2:] == ["GetItem", "UpdateItem"]
