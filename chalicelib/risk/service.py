@@ -178,12 +178,15 @@ class RiskService:
     def learn_signed(self, learned: Learned) -> None:
         """PostAuthentication: the user of ``learned`` completed a sign-in from its device and network.
 
-        One GetItem and one UpdateItem; learning the same place again only moves its ``last`` time, so a retried
-        trigger changes nothing else."""
+        One GetItem and one write (the InProgress event of the sign-in, which the API left in the history item,
+        resolved to Pass in the same transaction); learning the same place again only moves its ``last`` time,
+        so a retried trigger changes nothing else."""
         now = self.clock()
         item = self.store.get_user(self.pool_id, learned.username_key)
         user = learn(user_history(item), learned, now)
-        self.store.put_user(self.pool_id, learned.username_key, user, now)
+        pending = item.get("pe")
+        self.store.put_user(self.pool_id, learned.username_key, user, now,
+                            pending_event=pending if isinstance(pending, str) else None)
 
     # ------------------------------------------------------------ other events
 

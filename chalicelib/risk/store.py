@@ -286,9 +286,17 @@ class RiskStore:
         if email:
             sets.append("em = :em")
             values[":em"] = email[:254]
+        # A sign-in waiting for its second factor: PostAuthentication, which reads this item anyway, resolves
+        # the event to Pass when the sign-in completes; any later outcome written here supersedes it.
+        if event.response == "InProgress":
+            sets.append("pe = :pe")
+            values[":pe"] = event.event_id
+            update = "SET " + ", ".join(sets)
+        else:
+            update = "SET " + ", ".join(sets) + " REMOVE pe"
         items: list[dict[str, Any]] = [{"Update": {
             "TableName": table, "Key": {"pk": {"S": user_pk(pool_id, username_key)}},
-            "UpdateExpression": "SET " + ", ".join(sets), "ExpressionAttributeNames": {"#ttl": "ttl"},
+            "UpdateExpression": update, "ExpressionAttributeNames": {"#ttl": "ttl"},
             "ExpressionAttributeValues": {k: _encode(v) for k, v in values.items()}}}]
         if failed:
             items.append({"Update": self._source_update(pool_id, username_key, ctx, now, snapshot)})
@@ -362,18 +370,38 @@ class RiskStore:
                             Key={"pk": {"S": user_pk(pool_id, username_key)}})
         return _decode(answer.get("Item"))
 
-    def put_user(self, pool_id: str, username_key: str, user: UserHistory, now: float) -> None:
-        """Write what a sign-in taught about the user (PostAuthentication): one UpdateItem."""
+    def put_user(self, pool_id: str, username_key: str, user: UserHistory, now: float,
+                 pending_event: str | None = None) -> None:
+        """Write what a sign-in taught about the user (PostAuthentication): one UpdateItem; with
+        ``pending_event`` (the InProgress event of this sign-in, :meth:`write`), one TransactWriteItems that
+        also marks that event Pass with its second factor passed."""
         values: dict[str, Any] = {
             ":dv": _seen_json(user.devices), ":nw": _seen_json(user.networks), ":ip": _seen_json(user.ips),
             ":fl": {b: {"n": f.count, "l": int(f.last), "u": int(f.locked_until)} for b, f in user.failures.items()},
             ":ls": int(user.last_sign_in if user.last_sign_in is not None else now),
             ":ttl": int(now) + _days("RISK_HISTORY_DAYS") * 86400}
-        self._call("update_item", TableName=RiskHistory.Meta.table_name,
-                   Key={"pk": {"S": user_pk(pool_id, username_key)}},
-                   UpdateExpression="SET dv = :dv, nw = :nw, ip = :ip, fl = :fl, ls = :ls, #ttl = :ttl",
-                   ExpressionAttributeNames={"#ttl": "ttl"},
-                   ExpressionAttributeValues={k: _encode(v) for k, v in values.items()})
+        update = {"TableName": RiskHistory.Meta.table_name, "Key": {"pk": {"S": user_pk(pool_id, username_key)}},
+                  "UpdateExpression": "SET dv = :dv, nw = :nw, ip = :ip, fl = :fl, ls = :ls, #ttl = :ttl REMOVE pe",
+                  "ExpressionAttributeNames": {"#ttl": "ttl"},
+                  "ExpressionAttributeValues": {k: _encode(v) for k, v in values.items()}}
+        if not pending_event:
+            self._call("update_item", **update)
+            return
+        passed = [{"ChallengeName": "Password", "ChallengeResponse": "Success"},
+                  {"ChallengeName": "Mfa", "ChallengeResponse": "Success"}]
+        # Conditional on the event still being InProgress, so a retried trigger or a superseding outcome is kept.
+        resolve = {"TableName": AuthEvent.Meta.table_name,
+                   "Key": {"user_key": {"S": event_user_key(pool_id, username_key)}, "event_id": {"S": pending_event}},
+                   "UpdateExpression": "SET er = :pass, ch = :ch",
+                   "ConditionExpression": "attribute_exists(event_id) AND er = :progress",
+                   "ExpressionAttributeValues": {":pass": {"S": "Pass"}, ":progress": {"S": "InProgress"},
+                                                 ":ch": _encode(passed)}}
+        try:
+            self._call("transact_write_items", TransactItems=[{"Update": update}, {"Update": resolve}])
+        except RiskStoreError as exc:
+            if "ConditionalCheckFailed" not in str(exc):
+                raise
+            self._call("update_item", **update)  # the event was resolved already (a retry): learn only
 
     def set_trust(self, pool_id: str, username_key: str, device: str, network: str, trust: str,
                   now: float) -> None:

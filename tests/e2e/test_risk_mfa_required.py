@@ -84,7 +84,9 @@ def test_a_new_device_under_mfa_required_is_asked_for_a_second_factor(stack: Any
 
     events = idp.admin_list_user_auth_events(UserPoolId=user["pool_id"], Username=user["username"])["AuthEvents"]
     step_up, home = events[0], events[1]
-    assert step_up["EventResponse"] == "InProgress"
+    assert step_up["EventResponse"] == "Pass"  # recorded InProgress at the password, resolved at the code
+    assert step_up["ChallengeResponses"] == [{"ChallengeName": "Password", "ChallengeResponse": "Success"},
+                                             {"ChallengeName": "Mfa", "ChallengeResponse": "Success"}]
     assert step_up["EventRisk"]["RiskDecision"] == "AccountTakeover"
     assert step_up["EventRisk"]["RiskLevel"] in ("Medium", "High")
     assert step_up["EventContextData"]["IpAddress"] == "127.0.0.1"

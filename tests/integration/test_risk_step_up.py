@@ -295,7 +295,8 @@ def dynamodb_requests() -> Iterator[list[str]]:
 
 def test_what_a_completed_step_up_sign_in_costs_in_dynamodb_requests(stack: Any, pool: Pool) -> None:
     """Two at the password (the API's read, and its write of the InProgress event, so that an abandoned step-up
-    stays in the history), two at the second factor (PostAuthentication learns the device and network): four."""
+    stays in the history), two at the second factor (PostAuthentication reads the history, then learns the
+    device and network and resolves the event to Pass in one transaction): four."""
     user = pool.user()
     settle(pool, user)
     before = outbox_ids(stack)
@@ -307,4 +308,22 @@ def test_what_a_completed_step_up_sign_in_costs_in_dynamodb_requests(stack: Any,
                            device=asked.device())
         assert done.status == 200 and "accessToken" in done.body, done
     assert at_password == ["BatchGetItem", "TransactWriteItems"]
-    assert sent[2:] == ["GetItem", "UpdateItem"]
+    assert sent[2:] == ["GetItem", "TransactWriteItems"]
+    latest = pool.events(user["username"])[0]
+    assert (latest.response, latest.level, latest.action) == ("Pass", "Medium", "MFA_REQUIRED")
+    assert latest.challenges == [{"ChallengeName": "Password", "ChallengeResponse": "Success"},
+                                 {"ChallengeName": "Mfa", "ChallengeResponse": "Success"}]
+
+
+def test_an_abandoned_step_up_stays_in_the_history_and_a_later_sign_in_does_not_resolve_it(
+        stack: Any, pool: Pool) -> None:
+    user = pool.user()
+    home = settle(pool, user)
+    asked = pool.sign_in(user, ip=CAFE_IP)  # the code is never entered
+    assert asked.body.get("challenge") == "CUSTOM_CHALLENGE", asked
+    abandoned = pool.events(user["username"])[0]
+    assert (abandoned.response, abandoned.action) == ("InProgress", "MFA_REQUIRED")
+    again = pool.sign_in(user, ip=HOME_IP, device=home)  # tokens at once: a later outcome supersedes the wait
+    assert again.status == 200 and "accessToken" in again.body, again
+    by_id = {e.event_id: e.response for e in pool.events(user["username"])}
+    assert by_id[abandoned.event_id] == "InProgress"
