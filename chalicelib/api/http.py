@@ -12,6 +12,7 @@ also takes an HTML form (the risk email's landing) reads any other content type 
 from __future__ import annotations
 
 import json
+import os
 import re
 from collections.abc import Mapping
 from typing import Any, Final, TypeVar
@@ -135,13 +136,33 @@ def parse_params(values: Mapping[str, str] | None, model: type[ParamsModel]) -> 
         raise RequestValidationError(describe(err, unknown=UNKNOWN_QUERY)) from None
 
 
+LOCAL_SOURCE_IP_HEADER: Final = "x-cogworks-source-ip"
+
+
 def user_context(request: Request) -> UserContext:
     """The caller as API Gateway saw it. The source IP is the gateway's requestContext.identity.sourceIp;
-    X-Forwarded-For is written by the client and is never read."""
+    X-Forwarded-For is written by the client and is never read.
+
+    Under `chalice local` every caller is 127.0.0.1, so the account-takeover checks could never see a new
+    network there: in stage ``local`` only, a request from the loopback address may name the address it
+    plays with ``X-Cogworks-Source-Ip`` (a valid IP address; anything else is ignored)."""
     identity = request.context.get("identity") or {}
     ip = identity.get("sourceIp")
-    return UserContext(ip_address=ip if isinstance(ip, str) and ip else None,
-                       user_agent=request.headers.get("user-agent") or None)
+    ip = ip if isinstance(ip, str) and ip else None
+    if ip is not None and os.environ.get("COGWORKS_STAGE") == "local":
+        ip = _played_address(ip, request.headers.get(LOCAL_SOURCE_IP_HEADER))
+    return UserContext(ip_address=ip, user_agent=request.headers.get("user-agent") or None)
+
+
+def _played_address(source: str, played: str | None) -> str:
+    import ipaddress
+
+    try:
+        if not played or len(played) > 45 or not ipaddress.ip_address(source).is_loopback:
+            return source
+        return str(ipaddress.ip_address(played.strip()))
+    except ValueError:
+        return source
 
 
 def stage_prefix(request: Request) -> str:

@@ -94,3 +94,22 @@ def test_a_new_device_under_mfa_required_is_asked_for_a_second_factor(stack: Any
 
     # The usual laptop at home is not asked.
     assert isinstance(at_home(user["username"]), Tokens)
+
+
+def test_all_over_http_a_browser_at_home_gets_tokens_and_a_new_one_elsewhere_is_asked(stack: Any,
+                                                                                       user: dict[str, str]) -> None:
+    """As a new user tries it against `make run` from one machine: X-Cogworks-Source-Ip (stage local only)
+    plays the addresses API Gateway would see."""
+    def sign_in(browser: requests.Session, address: str) -> dict[str, Any]:
+        reply = browser.post(f"{stack.base_url}/auth/sign-in", timeout=30,
+                             json={"username": user["username"], "password": PASSWORD},
+                             headers={"User-Agent": AGENT, "X-Cogworks-Source-Ip": address})
+        assert reply.status_code == 200, reply.text
+        return dict(reply.json())
+
+    laptop = requests.Session()
+    assert "accessToken" in sign_in(laptop, HOME_IP)  # the first sign-in: nothing to compare with
+    assert "accessToken" in sign_in(laptop, HOME_IP)  # the usual device at home
+    asked = sign_in(requests.Session(), "198.51.100.77")  # another browser, another network
+    assert asked["challenge"] == "CUSTOM_CHALLENGE" and asked["parameters"]["challenge"] == "EMAIL_OTP"
+    assert "accessToken" in sign_in(laptop, HOME_IP)
