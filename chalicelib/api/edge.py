@@ -76,6 +76,9 @@ def route_view(route: RouteSpec, bp: Blueprint, name_prefix: str, translations: 
             return error_response(exc, set_cookies=clearing, translations=translations)
 
     view.__name__ = view.__qualname__ = f"{name_prefix}_{route.operation_id}"
+    # The view belongs to its route's module: infra/discover.py finds what the API Lambda needs (tables,
+    # settings, IAM calls) from the modules of the app's views.
+    view.__module__ = route.handler.__module__
     return view
 
 

@@ -131,3 +131,20 @@ def test_pool_permissions_are_scoped_to_this_pool(package: Package) -> None:
         if any(a.startswith("cognito-idp:") for a in actions(statement)):
             assert name.endswith("PoolPolicy"), name
             assert resources(statement) == [{"Fn::GetAtt": ["UserPool", "Arn"]}], name
+
+
+# What the API's route modules need when deployed: the tables of the models they reach, and the signing key
+# of the risk links and verdicts (every route is registered through chalicelib/api/edge.py, whose views must
+# still be attributed to their route modules, or infra/discover.py finds none of this).
+API_NEEDS = ("BREACH_TABLE", "AUTH_EVENT_TABLE", "RISK_HISTORY_TABLE", "ROLE_RULES_TABLE", "SIGNUP_RULES_TABLE",
+             "INVITE_CODES_TABLE", "TOTP_TABLE", "PASSKEY_TABLE", "RISK_LINK_SECRET")
+
+
+def test_the_api_function_gets_the_tables_and_settings_its_routes_use(package: Package) -> None:
+    variables = package.resources["APIHandler"]["Properties"]["Environment"]["Variables"]
+    assert [name for name in API_NEEDS if name not in variables] == []
+    granted = str(package.resources["APIHandlerRole"]["Properties"]["Policies"])
+    for name in API_NEEDS:
+        if name.endswith("_TABLE"):
+            logical_id = variables[name]["Ref"]
+            assert f"'{logical_id}', 'Arn'" in granted, (name, logical_id)
