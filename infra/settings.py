@@ -96,7 +96,7 @@ PARAMETERS: tuple[Parameter, ...] = (
          "RISK_LINK_BASE_URL": {"Ref": "PublicApiUrl"}}),
     Parameter("AdminGroup", {
         "Type": "String", "Default": "",
-        "Description": "Group whose members may call the admin API (empty: the code's default, 'admin')"},
+        "Description": "Group whose members may call the admin API (empty: the code's default, 'admins')"},
         {"ADMIN_GROUP": {"Ref": "AdminGroup"}}),
     Parameter("DefaultGroup", {
         "Type": "String", "Default": "",

@@ -54,7 +54,7 @@ class CookieSettings:
     def from_env(cls) -> CookieSettings:
         raw_age = os.environ.get("AUTH_REFRESH_COOKIE_MAX_AGE") or ""
         return cls(always=(os.environ.get("AUTH_COOKIE_MODE") or "").strip().lower() == "always",
-                   refresh_max_age=int(raw_age) if raw_age.isdigit() else DEFAULT_REFRESH_MAX_AGE)
+                   refresh_max_age=int(raw_age) if raw_age.isascii() and raw_age.isdigit() else DEFAULT_REFRESH_MAX_AGE)
 
 
 def wants_cookies(headers: Mapping[str, str], settings: CookieSettings) -> bool:

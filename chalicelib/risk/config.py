@@ -16,7 +16,8 @@ Where it is read from (:func:`load`):
   (what SetRiskConfiguration stored), so ``aws cognito-idp set-risk-configuration`` against the local pool
   configures the bundle. Answers are cached for :data:`CACHE_SECONDS`.
 
-No configuration, or an unreadable one, is OFF: risk checks add nothing then.
+No configuration is OFF: risk checks add nothing then. A ``RISK_CONFIGURATION`` that is not JSON fails
+closed (ENFORCED, BLOCK on HIGH); a local pool whose configuration cannot be read is OFF.
 """
 
 from __future__ import annotations
@@ -150,7 +151,7 @@ def _from_local_pool(pool_id: str, client_id: str | None) -> RiskConfig:
 
 
 def load(pool_id: str, client_id: str | None) -> RiskConfig:
-    """The configuration in force (see the module docstring); OFF when there is none or it cannot be read."""
+    """The configuration in force (see the module docstring)."""
     raw = os.environ.get(CONFIG_ENV)
     if raw:
         try:

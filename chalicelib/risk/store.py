@@ -76,7 +76,7 @@ def _client(trigger: bool = False) -> Any:
 
 def _days(env: str) -> int:
     raw = os.environ.get(env, "")
-    return int(raw) if raw.isdigit() and 0 < int(raw) <= 3650 else DEFAULT_DAYS
+    return int(raw) if raw.isascii() and raw.isdigit() and 0 < int(raw) <= 3650 else DEFAULT_DAYS
 
 
 def user_pk(pool_id: str, username_key: str) -> str:

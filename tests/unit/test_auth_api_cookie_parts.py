@@ -67,3 +67,12 @@ def test_refresh_max_age_setting(monkeypatch):
     assert cookies.CookieSettings.from_env().refresh_max_age == 3600
     monkeypatch.setenv("AUTH_REFRESH_COOKIE_MAX_AGE", "soon")
     assert cookies.CookieSettings.from_env().refresh_max_age == cookies.DEFAULT_REFRESH_MAX_AGE
+
+
+@pytest.mark.parametrize("raw", ["²", "١٢٣", "-5", "1e3", ""])
+def test_a_refresh_max_age_that_is_not_ascii_digits_falls_back_to_the_default(monkeypatch: pytest.MonkeyPatch,
+                                                                             raw: str) -> None:
+    from chalicelib.api.cookies import DEFAULT_REFRESH_MAX_AGE, CookieSettings
+
+    monkeypatch.setenv("AUTH_REFRESH_COOKIE_MAX_AGE", raw)
+    assert CookieSettings.from_env().refresh_max_age == DEFAULT_REFRESH_MAX_AGE

@@ -44,7 +44,7 @@ _CACHE: dict[tuple[str | None, ...], ChallengeSettings] = {}
 
 def _int(name: str, default: int, *, low: int, high: int) -> int:
     raw = (os.environ.get(name) or "").strip()
-    value = int(raw) if raw.isdigit() else default
+    value = int(raw) if raw.isascii() and raw.isdigit() else default
     return max(low, min(value, high))
 
 
