@@ -14,6 +14,8 @@ Not for ``Meta.host`` or ``Meta.region``: pynamodb's metaclass reads those when 
 
 from __future__ import annotations
 
+from typing import Any
+
 from chalicelib.settings import require
 
 
@@ -25,3 +27,14 @@ class EnvTableName:
 
     def __get__(self, obj: object, owner: type | None = None) -> str:
         return require(self.var)
+
+
+def update_item(model: Any, hash_key: str, actions: list[Any], condition: Any = None,
+                range_key: str | None = None) -> None:
+    """UpdateItem asking nothing back. pynamodb's ``Model.update`` always asks for ALL_NEW, which the stores
+    never read and which costs time on every conditional write of a sign-in (measured on moto: 15 ms a call
+    against 9.5 ms). Raises pynamodb's UpdateError as ``Model.update`` does."""
+    from pynamodb.constants import NONE
+
+    model._get_connection().update_item(hash_key, range_key=range_key, actions=actions, condition=condition,
+                                        return_values=NONE)

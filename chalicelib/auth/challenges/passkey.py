@@ -49,6 +49,7 @@ from typing import TYPE_CHECKING, Any, Final
 from chalicelib.auth.challenges.base import Challenge, Created, CreateRequest, VerifyRequest
 from chalicelib.auth.challenges.totp import decoy_owner, user_owner
 from chalicelib.auth.policy import enrolled
+from chalicelib.models.base import update_item
 from chalicelib.observability import logger
 from chalicelib.settings import MissingSettingError, Settings
 
@@ -388,7 +389,7 @@ def record_use(item: PasskeyCredential, *, new_sign_count: int, backed_up: bool,
         actions.append(model.used[digest].set(expires))
         actions += [model.used[k].remove() for k in sorted(set(used) - set(live))[:MAX_LIVE_CHALLENGES]]
     try:
-        model(item.owner, item.credential_id).update(actions=actions, condition=condition)
+        update_item(model, item.owner, actions, condition, range_key=item.credential_id)
     except UpdateError as err:
         if _conditional_failure(err):
             return False

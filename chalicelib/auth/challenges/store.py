@@ -22,6 +22,7 @@ from typing import Any
 from chalicelib.auth.challenges import crypto
 from chalicelib.auth.challenges.base import IssueOutcome, StateView
 from chalicelib.auth.challenges.settings import ChallengeSettings
+from chalicelib.models.base import update_item
 
 KEEP_SECONDS = 86400
 
@@ -70,7 +71,7 @@ class DynamoStore:
                    model.secret_salt.set(salt), model.sent_at.set(now), model.expires_at.set(expires_at),
                    model.consumed_at.remove(), model.ttl.set(_ttl(now))]
         try:
-            model(user_key).update(actions=actions, condition=condition)
+            update_item(model, user_key, actions, condition)
             return IssueOutcome("issued")
         except UpdateError as err:
             if not _conditional_failure(err):
@@ -93,7 +94,7 @@ class DynamoStore:
         actions = [model.consumed_at.set(now), model.secret_hash.remove(), model.secret_salt.remove(),
                    model.failures.set(0), model.locked_until.remove(), model.ttl.set(_ttl(now))]
         try:
-            model(user_key).update(actions=actions, condition=condition)
+            update_item(model, user_key, actions, condition)
         except UpdateError as err:
             if _conditional_failure(err):
                 return False
@@ -106,8 +107,8 @@ class DynamoStore:
         lock = self._settings.lock_duration(failures_before + 1)
         if lock:
             actions.append(model.locked_until.set(now + lock))
-        model(user_key).update(actions=actions)
+        update_item(model, user_key, actions)
 
     def clear_failures(self, user_key: str, *, now: float) -> None:
         model = self._model()
-        model(user_key).update(actions=[model.failures.set(0), model.locked_until.remove(), model.ttl.set(_ttl(now))])
+        update_item(model, user_key, [model.failures.set(0), model.locked_until.remove(), model.ttl.set(_ttl(now))])

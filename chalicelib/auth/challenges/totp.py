@@ -37,6 +37,7 @@ from urllib.parse import quote, urlencode
 
 from chalicelib.auth.challenges.base import Challenge, Created, CreateRequest, User, VerifyRequest
 from chalicelib.auth.policy import enrolled
+from chalicelib.models.base import update_item
 from chalicelib.settings import MissingSettingError, Settings
 
 if TYPE_CHECKING:
@@ -267,7 +268,7 @@ def activate(owner: str, code: str, now: float, name: str | None) -> bool:
                model.last_step.set(step), model.name.set((name or DEFAULT_NAME)[:MAX_NAME_CHARS]),
                model.created_at.set(now), model.last_used_at.remove()]
     try:
-        model(owner).update(actions=actions, condition=condition)
+        update_item(model, owner, actions, condition)
     except UpdateError as err:
         if _conditional_failure(err):
             return False
@@ -282,7 +283,7 @@ def accept(owner: str, sealed: str, step: int, now: float) -> bool:
     model = _model()
     condition = (model.secret == sealed) & (model.last_step.does_not_exist() | (model.last_step < step))
     try:
-        model(owner).update(actions=[model.last_step.set(step), model.last_used_at.set(now)], condition=condition)
+        update_item(model, owner, [model.last_step.set(step), model.last_used_at.set(now)], condition)
     except UpdateError as err:
         if _conditional_failure(err):
             return False
