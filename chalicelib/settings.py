@@ -7,7 +7,9 @@ invocation, so every reader calls :meth:`Settings.from_env` inside the handler.
 from __future__ import annotations
 
 import os
+from collections.abc import Callable
 from dataclasses import dataclass
+from typing import TypeVar
 
 
 class MissingSettingError(RuntimeError):
@@ -36,3 +38,19 @@ class Settings:
     @property
     def is_local(self) -> bool:
         return self.stage == "local"
+
+
+_Parsed = TypeVar("_Parsed")
+
+
+def parsed_once(cache: dict[tuple[str | None, ...], _Parsed], names: tuple[str, ...],
+                parse: Callable[[], _Parsed]) -> _Parsed:
+    """``parse()``'s result, parsed again only when one of the variables ``names`` changed (a warm Lambda parses
+    its settings once; a test that changes a variable gets a fresh parse). ``cache`` holds the last one."""
+    key = tuple(os.environ.get(name) for name in names)
+    found = cache.get(key)
+    if found is None:
+        found = parse()
+        cache.clear()
+        cache[key] = found
+    return found

@@ -5,13 +5,12 @@ from __future__ import annotations
 
 import contextlib
 import time
-from collections.abc import Iterator
 
 import pytest
 from botocore.exceptions import ClientError
 
-import emulator
 from tests.e2e.conftest import error_of
+from tests.helpers import emulator_clock
 
 NEW_PASSWORD = "Changed-Pass-42"
 
@@ -22,22 +21,10 @@ def sign_in(idp, user: dict[str, str], password: str | None = None) -> dict:
                                              "PASSWORD": password or user["password"]})["AuthenticationResult"]
 
 
-@contextlib.contextmanager
-def clock_frozen() -> Iterator[None]:
+def clock_frozen() -> contextlib.AbstractContextManager[None]:
     """Stop the local Cognito's clock (the stack runs in this process), so a 1-second lockout cannot lapse."""
-
-    class Frozen:
-        at = time.time()
-
-        def now(self) -> float:
-            return self.at
-
-    saved = emulator.EMULATOR.clock
-    emulator.EMULATOR.clock = Frozen()
-    try:
-        yield
-    finally:
-        emulator.EMULATOR.clock = saved
+    at = time.time()
+    return emulator_clock(lambda: at)
 
 
 def test_changes_the_password(idp, confirmed_user):

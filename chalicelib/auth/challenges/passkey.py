@@ -51,7 +51,7 @@ from chalicelib.auth.challenges.totp import decoy_owner, user_owner
 from chalicelib.auth.policy import enrolled
 from chalicelib.models.base import update_item
 from chalicelib.observability import logger
-from chalicelib.settings import MissingSettingError, Settings
+from chalicelib.settings import MissingSettingError, Settings, parsed_once
 
 if TYPE_CHECKING:
     from chalicelib.models.authenticator import PasskeyCredential
@@ -114,13 +114,7 @@ class PasskeySettings:
     @classmethod
     def from_env(cls) -> PasskeySettings:
         """Parsed once per distinct value of the variables read (as ChallengeSettings.from_env)."""
-        key = tuple(os.environ.get(name) for name in _ENV_NAMES)
-        cached = _SETTINGS.get(key)
-        if cached is None:
-            cached = cls._parse()
-            _SETTINGS.clear()
-            _SETTINGS[key] = cached
-        return cached
+        return parsed_once(_SETTINGS, _ENV_NAMES, cls._parse)
 
     @classmethod
     def _parse(cls) -> PasskeySettings:

@@ -23,7 +23,7 @@ import secrets
 from dataclasses import dataclass
 from typing import Final
 
-from chalicelib.settings import MissingSettingError, Settings, require
+from chalicelib.settings import MissingSettingError, Settings, parsed_once, require
 
 MAX_CODE_TTL: Final = 600
 MAX_LINK_TTL: Final = 900
@@ -81,13 +81,7 @@ class ChallengeSettings:
     def from_env(cls) -> ChallengeSettings:
         """The settings of the current environment; parsed once per distinct value of the variables read (a
         warm Lambda parses them once, tests that change a variable get a fresh parse)."""
-        key = tuple(os.environ.get(name) for name in _ENV_NAMES)
-        cached = _CACHE.get(key)
-        if cached is None:
-            cached = cls._parse()
-            _CACHE.clear()
-            _CACHE[key] = cached
-        return cached
+        return parsed_once(_CACHE, _ENV_NAMES, cls._parse)
 
     @classmethod
     def _parse(cls) -> ChallengeSettings:
