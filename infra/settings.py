@@ -106,6 +106,11 @@ PARAMETERS: tuple[Parameter, ...] = (
         "Type": "String", "Default": "",
         "Description": "WebAuthn relying party id (the site's domain) for passkeys; empty: passkeys unavailable"},
         {"WEBAUTHN_RP_ID": {"Ref": "WebAuthnRpId"}}),
+    Parameter("RiskConfiguration", {
+        "Type": "String", "Default": "", "MaxLength": 4000,
+        "Description": "Account takeover protection (empty: off), JSON: {\"Mode\": \"AUDIT\" or \"ENFORCED\", "
+                       "\"Pool\": <RiskConfigurationType>, \"Clients\": {\"<client id>\": <RiskConfigurationType>}}"},
+        {"RISK_CONFIGURATION": {"Ref": "RiskConfiguration"}}),
     Parameter("WebAuthnOrigins", {
         "Type": "String", "Default": "",
         "Description": "Comma-separated https origins allowed to use passkeys (e.g. https://app.example.com)"},

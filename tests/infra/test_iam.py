@@ -137,7 +137,7 @@ def test_pool_permissions_are_scoped_to_this_pool(package: Package) -> None:
 # of the risk links and verdicts (every route is registered through chalicelib/api/edge.py, whose views must
 # still be attributed to their route modules, or infra/discover.py finds none of this).
 API_NEEDS = ("BREACH_TABLE", "AUTH_EVENT_TABLE", "RISK_HISTORY_TABLE", "ROLE_RULES_TABLE", "SIGNUP_RULES_TABLE",
-             "INVITE_CODES_TABLE", "TOTP_TABLE", "PASSKEY_TABLE", "RISK_LINK_SECRET")
+             "INVITE_CODES_TABLE", "TOTP_TABLE", "PASSKEY_TABLE", "RISK_LINK_SECRET", "RISK_CONFIGURATION")
 
 
 def test_the_api_function_gets_the_tables_and_settings_its_routes_use(package: Package) -> None:
@@ -148,3 +148,11 @@ def test_the_api_function_gets_the_tables_and_settings_its_routes_use(package: P
         if name.endswith("_TABLE"):
             logical_id = variables[name]["Ref"]
             assert f"'{logical_id}', 'Arn'" in granted, (name, logical_id)
+
+
+def test_the_risk_configuration_parameter_reaches_the_triggers_that_enforce_it(package: Package) -> None:
+    for function in ("PreAuthentication", "DefineAuthChallenge"):
+        variables = package.resources[function]["Properties"]["Environment"]["Variables"]
+        assert variables["RISK_CONFIGURATION"] == {
+            "Fn::If": ["HasRiskConfiguration", {"Ref": "RiskConfiguration"}, {"Ref": "AWS::NoValue"}]}, function
+    assert package.template["Parameters"]["RiskConfiguration"]["Default"] == ""
