@@ -20,6 +20,7 @@ import boto3
 from botocore.config import Config
 
 COGNITO_ENDPOINT_ENV = "AWS_ENDPOINT_URL_COGNITO_IDENTITY_PROVIDER"
+IDENTITY_ENDPOINT_ENV = "AWS_ENDPOINT_URL_COGNITO_IDENTITY"
 
 # A Cognito call may run several triggers of up to 5 s each; two attempts of 2 + 10 s stay inside API Gateway's
 # 29 s integration timeout.
@@ -51,3 +52,8 @@ def _client(service: str, endpoint_env: str) -> Any:
 def cognito_idp() -> Any:
     """The cognito-idp client for the current region and endpoint."""
     return _client("cognito-idp", COGNITO_ENDPOINT_ENV)
+
+
+def cognito_identity() -> Any:
+    """The cognito-identity client for the current region and endpoint."""
+    return _client("cognito-identity", IDENTITY_ENDPOINT_ENV)

@@ -20,7 +20,6 @@ between invocations of a warm Lambda and nothing is fetched at import time.
 
 from __future__ import annotations
 
-import threading
 from collections.abc import Mapping
 from dataclasses import dataclass
 from typing import Any, Final
@@ -32,6 +31,7 @@ from chalicelib.auth.jwt_verifier import (
     JwksValidationError,
     JwtError,
     JwtExpiredError,
+    shared_verifier,
 )
 from chalicelib.observability import logger
 from chalicelib.services.errors import InternalError, UnauthorizedError
@@ -40,10 +40,6 @@ MAX_TOKEN_CHARS: Final = 8192
 MISSING_TOKEN: Final = "Access Token is required."
 INVALID_TOKEN: Final = "Invalid Access Token"
 EXPIRED_TOKEN: Final = "Access Token has expired"
-
-_lock = threading.Lock()
-_verifiers: dict[tuple[str, str], CognitoJwtVerifier] = {}
-
 
 @dataclass(frozen=True)
 class Principal:
@@ -56,15 +52,7 @@ class Principal:
 
 def verifier(issuer: str, client_id: str) -> CognitoJwtVerifier:
     """The access-token verifier of one issuer and app client, built on first use."""
-    key = (issuer, client_id)
-    found = _verifiers.get(key)
-    if found is None:
-        with _lock:
-            found = _verifiers.get(key)
-            if found is None:
-                found = CognitoJwtVerifier(issuer=issuer, token_use="access", client_id=client_id)
-                _verifiers[key] = found
-    return found
+    return shared_verifier(issuer, client_id)
 
 
 def presented_token(headers: Mapping[str, str]) -> tuple[str, bool] | None:

@@ -19,13 +19,9 @@ Register with ``app.register_blueprint(credentials_routes.bp)``; tests build the
 
 from __future__ import annotations
 
-import os
-import threading
 from datetime import datetime
 from typing import Annotated, Any, ClassVar, Final
 
-import boto3
-from botocore.config import Config
 from botocore.exceptions import BotoCoreError, ClientError
 from chalice import Blueprint, Response
 from chalice.app import Request
@@ -38,13 +34,13 @@ from chalicelib.api.edge import Call, add_routes
 from chalicelib.api.http import json_response
 from chalicelib.api.models import RequestBody, ResponseBody
 from chalicelib.api.openapi import RouteSpec
-from chalicelib.auth.jwt_verifier import CognitoJwtVerifier, JwksFetchError, JwksValidationError, JwtError
+from chalicelib.auth.jwt_verifier import JwksFetchError, JwksValidationError, JwtError, shared_verifier
 from chalicelib.observability import logger
 from chalicelib.services.cognito import CognitoConfig
 from chalicelib.services.errors import ApiError, InternalError, RequestValidationError, UnauthorizedError
 from chalicelib.settings import require
 
-IDENTITY_ENDPOINT_ENV: Final = "AWS_ENDPOINT_URL_COGNITO_IDENTITY"
+IDENTITY_ENDPOINT_ENV: Final = aws.IDENTITY_ENDPOINT_ENV
 IDENTITY_POOL_ENV: Final = "IDENTITY_POOL_ID"
 MAX_TOKEN_CHARS: Final = 8192
 INVALID_ID_TOKEN: Final = "Invalid ID Token"
@@ -85,36 +81,12 @@ class CredentialsResponse(ResponseBody):
     credentials: CredentialsBody
 
 
-_CONFIG = Config(connect_timeout=3, read_timeout=10, retries={"mode": "standard", "max_attempts": 2},
-                 user_agent_extra="cogworks-auth-api")
-_lock = threading.Lock()
-_clients: dict[tuple[str, str | None], Any] = {}
-_verifiers: dict[tuple[str, str], CognitoJwtVerifier] = {}
 
 
 def identity_client() -> Any:
-    """The cognito-identity client for the current region and endpoint (GetId and GetCredentialsForIdentity
-    are unsigned: no AWS credentials are needed)."""
-    key = (aws.region(), os.environ.get(IDENTITY_ENDPOINT_ENV) or None)
-    client = _clients.get(key)
-    if client is None:
-        with _lock:
-            client = _clients.get(key)
-            if client is None:
-                client = _clients[key] = boto3.session.Session().client(
-                    "cognito-identity", region_name=key[0], endpoint_url=key[1], config=_CONFIG)
-    return client
-
-
-def id_token_verifier(issuer: str, client_id: str) -> CognitoJwtVerifier:
-    key = (issuer, client_id)
-    found = _verifiers.get(key)
-    if found is None:
-        with _lock:
-            found = _verifiers.get(key)
-            if found is None:
-                found = _verifiers[key] = CognitoJwtVerifier(issuer=issuer, token_use="id", client_id=client_id)
-    return found
+    """The cognito-identity client (GetId and GetCredentialsForIdentity are unsigned: no AWS credentials
+    are needed)."""
+    return aws.cognito_identity()
 
 
 def _id_token(request: Request, body: CredentialsRequest) -> str:
@@ -128,7 +100,7 @@ def _id_token(request: Request, body: CredentialsRequest) -> str:
 
 def _verified_id_claims(token: str, config: CognitoConfig, principal: Principal) -> dict[str, Any]:
     try:
-        claims = id_token_verifier(config.issuer, config.client_id).verify(token)
+        claims = shared_verifier(config.issuer, config.client_id, token_use="id").verify(token)
     except (JwksFetchError, JwksValidationError):
         logger.exception("JWKS unavailable", extra={"issuer": config.issuer})
         raise InternalError() from None

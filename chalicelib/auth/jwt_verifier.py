@@ -616,3 +616,20 @@ def _check_groups(payload: Mapping[str, Any], allowed: frozenset[str]) -> None:
             actual=claim,
             expected=expected,
         )
+
+
+_shared_lock = threading.Lock()
+SHARED: dict[tuple[str, str, str], CognitoJwtVerifier] = {}
+
+
+def shared_verifier(issuer: str, client_id: str, token_use: str = TOKEN_USES[1]) -> CognitoJwtVerifier:
+    """One verifier per issuer, app client and token use for the whole process, built on first use, so its
+    cached JWKS serves every call of a warm Lambda (and nothing is fetched at import time)."""
+    key = (issuer, token_use, client_id)
+    found = SHARED.get(key)
+    if found is None:
+        with _shared_lock:
+            found = SHARED.get(key)
+            if found is None:
+                found = SHARED[key] = CognitoJwtVerifier(issuer=issuer, token_use=token_use, client_id=client_id)
+    return found

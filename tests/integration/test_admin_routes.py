@@ -18,7 +18,8 @@ from chalice.test import Client
 from cryptography.hazmat.primitives.asymmetric import rsa
 from jwt.algorithms import RSAAlgorithm
 
-from chalicelib.api import admin_routes, authorizer
+from chalicelib.api import admin_routes
+from chalicelib.auth import jwt_verifier
 from chalicelib.auth.jwt_verifier import CognitoJwtVerifier
 from chalicelib.signup import store
 from chalicelib.signup.engine import SignupRejectedError
@@ -46,10 +47,10 @@ def pool(monkeypatch) -> str:
     monkeypatch.setenv("USER_POOL_ID", pool_id)
     monkeypatch.setenv("USER_POOL_CLIENT_ID", CLIENT_ID)
     monkeypatch.setenv("COGNITO_ISSUER", issuer)
-    authorizer._verifiers[(issuer, CLIENT_ID)] = CognitoJwtVerifier(
+    jwt_verifier.SHARED[(issuer, "access", CLIENT_ID)] = CognitoJwtVerifier(
         issuer=issuer, token_use="access", client_id=CLIENT_ID, jwks_fetcher=lambda _uri: JWKS)
     yield pool_id
-    authorizer._verifiers.pop((issuer, CLIENT_ID), None)
+    jwt_verifier.SHARED.pop((issuer, "access", CLIENT_ID), None)
 
 
 @pytest.fixture(scope="module")

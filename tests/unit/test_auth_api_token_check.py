@@ -16,8 +16,8 @@ ISSUER = "https://cognito-idp.us-east-1.amazonaws.com/us-east-1_AbCdEfGhI"
 
 
 def test_importing_the_api_builds_no_verifier_and_no_client():
-    code = ("import chalicelib.api.auth_routes, chalicelib.api.authorizer as a, chalicelib.aws as w; "
-            "print(len(a._verifiers), len(w._clients))")
+    code = ("import chalicelib.api.auth_routes, chalicelib.auth.jwt_verifier as a, chalicelib.aws as w; "
+            "print(len(a.SHARED), len(w._clients))")
     result = subprocess.run([sys.executable, "-c", code], cwd=ROOT, capture_output=True, text=True, check=True,
                             env={"PATH": "/usr/bin:/bin", "AWS_DEFAULT_REGION": "us-east-1"})
     assert result.stdout.split() == ["0", "0"]

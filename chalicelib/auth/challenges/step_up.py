@@ -14,18 +14,15 @@ warm Lambda fetches the JWKS once.
 from __future__ import annotations
 
 import os
-import threading
 from typing import TYPE_CHECKING, Final
 
 from chalicelib.auth.challenges import crypto
 from chalicelib.auth.challenges.base import User
 
 if TYPE_CHECKING:
-    from chalicelib.auth.jwt_verifier import CognitoJwtVerifier
+    pass
 
 MAX_TOKEN_CHARS: Final = 8192
-_lock = threading.Lock()
-_verifiers: dict[tuple[str, str], CognitoJwtVerifier] = {}
 
 
 def issuer_for(pool_id: str, region: str) -> str:
@@ -35,28 +32,15 @@ def issuer_for(pool_id: str, region: str) -> str:
     return f"https://cognito-idp.{region}.amazonaws.com/{pool_id}"
 
 
-def _verifier(issuer: str, client_id: str) -> CognitoJwtVerifier:
-    from chalicelib.auth.jwt_verifier import CognitoJwtVerifier
-
-    key = (issuer, client_id)
-    found = _verifiers.get(key)
-    if found is None:
-        with _lock:
-            found = _verifiers.get(key)
-            if found is None:
-                found = CognitoJwtVerifier(issuer=issuer, token_use="access", client_id=client_id)
-                _verifiers[key] = found
-    return found
-
 
 def token_proves(token: str, user: User, region: str) -> bool:
     """Is ``token`` a valid access token of ``user`` for this pool and app client?"""
-    from chalicelib.auth.jwt_verifier import JwtError
+    from chalicelib.auth.jwt_verifier import JwtError, shared_verifier
 
     if user.not_found or not token or len(token) > MAX_TOKEN_CHARS:
         return False
     try:
-        claims = _verifier(issuer_for(user.pool_id, region), user.client_id).verify(token)
+        claims = shared_verifier(issuer_for(user.pool_id, region), user.client_id).verify(token)
     except JwtError:
         return False
     username = claims.get("username")
