@@ -11,14 +11,11 @@ import os
 import threading
 from typing import Any
 
+from chalicelib.tools.locate import local_table_name
 from infra.discover import table_models, table_var
 
 _WRITES = ("put_item", "update_item", "delete_item", "transact_write_items", "batch_write_item")
 _WRITE_LOCK = threading.RLock()
-
-
-def local_table_name(var: str) -> str:
-    return "cogworks-local-" + var.lower().removesuffix("_table").replace("_", "-")
 
 
 def make_moto_writes_atomic() -> None:

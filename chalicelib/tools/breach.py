@@ -38,8 +38,6 @@ import sys
 import tempfile
 import threading
 import time
-import urllib.error
-import urllib.request
 from collections import deque
 from collections.abc import Iterator, Sequence
 from concurrent.futures import Future, ThreadPoolExecutor
@@ -51,10 +49,12 @@ from botocore.exceptions import BotoCoreError, ClientError, NoCredentialsError
 
 from chalicelib.breach import codec, reader, store
 from chalicelib.breach.reader import InputError, range_files
+from chalicelib.tools.locate import CliError, local_table_name, use_local
 
 __all__ = ["ImportInterruptedError", "Importer", "InputError", "ParserProcessError", "Summary", "main"]
 
-LOCAL_TABLE: Final = "cogworks-local-breach"
+TABLE_VAR: Final = "BREACH_TABLE"
+LOCAL_TABLE: Final = local_table_name(TABLE_VAR)
 BATCH: Final = store.BATCH_SIZE
 PACKAGE_ROOT: Final = Path(__file__).resolve().parents[2]
 CHECKPOINT_SECONDS: Final = 2.0
@@ -371,36 +371,14 @@ class Importer:
 # ---------------------------------------------------------------- command line
 
 
-def _local_config(url: str) -> dict[str, Any]:
-    config_url = url.rstrip("/") + "/local/config"
-    if not config_url.startswith(("http://", "https://")):
-        raise SystemExit("error: --local takes the stack's base URL, e.g. http://127.0.0.1:8000")
-    try:
-        with urllib.request.urlopen(config_url, timeout=5) as response:  # noqa: S310 (scheme checked)
-            config = json.loads(response.read())
-        config["endpoints"]["aws"]
-    except (OSError, urllib.error.URLError, ValueError, KeyError, TypeError) as exc:
-        raise SystemExit(f"error: cannot read {config_url} ({exc}); is `make run` serving there?") from None
-    return config
-
-
 def configure(args: argparse.Namespace) -> str:
     """Point this process at the chosen table; returns its name."""
     if args.local:
-        config = _local_config(args.local)
-        os.environ["AWS_ENDPOINT_URL_DYNAMODB"] = str(config["endpoints"]["aws"])
-        credentials = config.get("adminCredentials") or {}
-        if credentials:  # the local stack's moto enforces IAM; its administrator's keys
-            os.environ.pop("AWS_SESSION_TOKEN", None)
-            os.environ.pop("AWS_SECURITY_TOKEN", None)
-            os.environ["AWS_ACCESS_KEY_ID"] = str(credentials["AccessKeyId"])
-            os.environ["AWS_SECRET_ACCESS_KEY"] = str(credentials["SecretAccessKey"])
-        else:
-            os.environ.setdefault("AWS_ACCESS_KEY_ID", "testing")
-            os.environ.setdefault("AWS_SECRET_ACCESS_KEY", "testing")
-        os.environ["AWS_DEFAULT_REGION"] = os.environ["AWS_REGION"] = str(config.get("region") or "us-east-1")
-        tables = config.get("tables") if isinstance(config.get("tables"), dict) else {}
-        table = args.table or str(tables.get("BREACH_TABLE") or LOCAL_TABLE)
+        try:
+            use_local(args.local, [TABLE_VAR])
+        except CliError as exc:
+            raise SystemExit(f"error: {exc}") from None
+        table = args.table or os.environ[TABLE_VAR]
     else:
         table = args.table or os.environ.get("BREACH_TABLE") or ""
         if not table:

@@ -27,57 +27,13 @@ import argparse
 import json
 import os
 import sys
-import urllib.request
 from collections.abc import Sequence
 from pathlib import Path
 from typing import Any, TextIO
 
+from chalicelib.tools.locate import CliError, use_local, use_stack
+
 TABLE_ENV = "ROLE_RULES_TABLE"
-SESSION_TOKEN_VARIABLES = ("AWS_SESSION_TOKEN", "AWS_SECURITY_TOKEN")
-
-
-class CliError(Exception):
-    """A refusal worth one line on stderr and exit status 1."""
-
-
-def use_local(url: str) -> None:
-    """Point this process at the local stack's moto, with its administrator's keys."""
-    config_url = url.rstrip("/") + "/local/config"
-    if not config_url.startswith(("http://", "https://")):
-        raise CliError("--local takes the stack's base URL, e.g. http://127.0.0.1:8000")
-    try:
-        with urllib.request.urlopen(config_url, timeout=10) as response:  # noqa: S310 (scheme checked)
-            config = json.loads(response.read())
-    except (OSError, ValueError) as exc:
-        raise CliError(f"cannot read {config_url}: {exc}") from None
-    credentials = config.get("adminCredentials") or {}
-    if not credentials:
-        raise CliError(f"{config_url} gives no adminCredentials (is it the cogworks local stack?)")
-    for name in SESSION_TOKEN_VARIABLES:
-        os.environ.pop(name, None)
-    os.environ.update({
-        "AWS_ENDPOINT_URL": config["endpoints"]["aws"],
-        "AWS_ACCESS_KEY_ID": credentials["AccessKeyId"],
-        "AWS_SECRET_ACCESS_KEY": credentials["SecretAccessKey"],
-        "AWS_DEFAULT_REGION": config.get("region") or "us-east-1",
-        TABLE_ENV: (config.get("tables") or {}).get(TABLE_ENV) or "cogworks-local-role-rules",
-    })
-
-
-def use_stack(stack_name: str) -> None:
-    import boto3
-
-    try:
-        stacks = boto3.client("cloudformation").describe_stacks(StackName=stack_name)["Stacks"]
-    except Exception as exc:
-        raise CliError(f"cannot describe stack {stack_name}: {exc}") from None
-    for output in stacks[0].get("Outputs") or []:
-        if str(output.get("Description") or "").endswith(f"({TABLE_ENV})"):
-            os.environ[TABLE_ENV] = output["OutputValue"]
-            return
-    raise CliError(f"stack {stack_name} has no output for {TABLE_ENV}")
-
-
 def _json_argument(value: str) -> Any:
     text = Path(value[1:]).read_text() if value.startswith("@") else value
     try:
@@ -170,9 +126,9 @@ def main(argv: Sequence[str] | None = None, stdout: TextIO = sys.stdout, stdin: 
         if args.region:
             os.environ["AWS_DEFAULT_REGION"] = args.region
         if args.local:
-            use_local(args.local)
+            use_local(args.local, [TABLE_ENV])
         elif args.stack_name:
-            use_stack(args.stack_name)
+            use_stack(args.stack_name, [TABLE_ENV])
         elif args.table:
             os.environ[TABLE_ENV] = args.table
         elif args.command != "test":

@@ -35,14 +35,14 @@ import json
 import os
 import sys
 import time
-import urllib.request
 from collections.abc import Callable, Sequence
 from pathlib import Path
 from typing import Any, Final, TextIO
 
+from chalicelib.tools.locate import CliError, use_local, use_stack
+
 RULES_ENV: Final = "SIGNUP_RULES_TABLE"
 INVITES_ENV: Final = "INVITE_CODES_TABLE"
-SESSION_TOKEN_VARIABLES: Final = ("AWS_SESSION_TOKEN", "AWS_SECURITY_TOKEN")
 OPTIONS: Final = ("blockDisposable", "inviteRequired", "autoConfirmTrusted", "autoVerifyTrusted")
 LISTS: Final = {"allow-domain": "allowedDomains", "block-domain": "blockedDomains",
                 "trust-domain": "trustedDomains", "reserve-username": "reservedUsernames",
@@ -50,62 +50,6 @@ LISTS: Final = {"allow-domain": "allowedDomains", "block-domain": "blockedDomain
 MAX_FILE_BYTES: Final = 1024 * 1024
 MAX_COUNT: Final = 100
 ACTOR: Final = "cli"
-
-
-class CliError(Exception):
-    """A refusal worth one line on stderr and exit status 1."""
-
-
-def local_table_name(var: str) -> str:
-    """The local stack's name for a table (emulator/tables.py), for a stack whose /local/config lists none."""
-    return "cogworks-local-" + var.lower().removesuffix("_table").replace("_", "-")
-
-
-def use_local(url: str) -> str:
-    """Point this process at the local stack's moto with its administrator's keys; return the demo pool's id."""
-    config_url = url.rstrip("/") + "/local/config"
-    if not config_url.startswith(("http://", "https://")):
-        raise CliError("--local takes the stack's base URL, e.g. http://127.0.0.1:8000")
-    try:
-        with urllib.request.urlopen(config_url, timeout=10) as response:  # noqa: S310 (scheme checked)
-            config = json.loads(response.read())
-        endpoint = config["endpoints"]["aws"]
-    except (OSError, ValueError, KeyError, TypeError) as exc:
-        raise CliError(f"cannot read {config_url} (is `make run` running?): {exc}") from None
-    credentials = config.get("adminCredentials") or {}
-    if credentials:
-        for name in SESSION_TOKEN_VARIABLES:
-            os.environ.pop(name, None)
-        os.environ["AWS_ACCESS_KEY_ID"] = str(credentials["AccessKeyId"])
-        os.environ["AWS_SECRET_ACCESS_KEY"] = str(credentials["SecretAccessKey"])
-    else:
-        os.environ.setdefault("AWS_ACCESS_KEY_ID", "testing")
-        os.environ.setdefault("AWS_SECRET_ACCESS_KEY", "testing")
-    tables = config.get("tables") if isinstance(config.get("tables"), dict) else {}
-    os.environ.update({
-        "AWS_ENDPOINT_URL_DYNAMODB": str(endpoint),
-        "AWS_DEFAULT_REGION": str(config.get("region") or "us-east-1"),
-        RULES_ENV: str(tables.get(RULES_ENV) or local_table_name(RULES_ENV)),
-        INVITES_ENV: str(tables.get(INVITES_ENV) or local_table_name(INVITES_ENV)),
-    })
-    return str(config.get("userPoolId") or "")
-
-
-def use_stack(stack_name: str) -> None:
-    import boto3
-
-    try:
-        stacks = boto3.client("cloudformation").describe_stacks(StackName=stack_name)["Stacks"]
-    except Exception as exc:
-        raise CliError(f"cannot describe stack {stack_name}: {exc}") from None
-    found = 0
-    for output in stacks[0].get("Outputs") or []:
-        for var in (RULES_ENV, INVITES_ENV):
-            if str(output.get("Description") or "").endswith(f"({var})"):
-                os.environ[var] = str(output["OutputValue"])
-                found += 1
-    if found < 2:
-        raise CliError(f"stack {stack_name} has no outputs for {RULES_ENV} and {INVITES_ENV}")
 
 
 def _describe(error: Any) -> str:
@@ -291,10 +235,10 @@ def _locate(args: argparse.Namespace) -> None:
     if args.region:
         os.environ["AWS_DEFAULT_REGION"] = args.region
     if args.local:
-        demo_pool = use_local(args.local)
-        args.user_pool_id = args.user_pool_id or demo_pool
+        config = use_local(args.local, [RULES_ENV, INVITES_ENV])
+        args.user_pool_id = args.user_pool_id or str(config.get("userPoolId") or "")
     elif args.stack_name:
-        use_stack(args.stack_name)
+        use_stack(args.stack_name, [RULES_ENV, INVITES_ENV])
     if args.rules_table:
         os.environ[RULES_ENV] = args.rules_table
     if args.invites_table:
