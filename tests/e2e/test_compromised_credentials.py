@@ -106,24 +106,31 @@ def test_an_srp_sign_in_cannot_be_checked(idp, guarded_pool, stack):
     assert user.access_token
 
 
+def signed_up(idp, pool_id: str, client_id: str, password: str) -> str:
+    """The status of a user signed up with ``password`` (UNCONFIRMED: the sign-up was not refused)."""
+    username = unique()
+    idp.sign_up(ClientId=client_id, Username=username, Password=password)
+    return idp.admin_get_user(UserPoolId=pool_id, Username=username)["UserStatus"]
+
+
 def test_the_event_filter_and_no_action(idp, make_pool):
     pool_id, client_id = make_pool(pool=PLUS)
     idp.set_risk_configuration(UserPoolId=pool_id, CompromisedCredentialsRiskConfiguration={
         "EventFilter": ["SIGN_IN"], "Actions": {"EventAction": "BLOCK"}})
-    idp.sign_up(ClientId=client_id, Username=unique(), Password="password")  # SIGN_UP is not filtered
+    assert signed_up(idp, pool_id, client_id, "password") == "UNCONFIRMED"  # SIGN_UP is not filtered
     idp.set_risk_configuration(UserPoolId=pool_id, CompromisedCredentialsRiskConfiguration={
         "Actions": {"EventAction": "NO_ACTION"}})
-    idp.sign_up(ClientId=client_id, Username=unique(), Password="iloveyou")
+    assert signed_up(idp, pool_id, client_id, "iloveyou") == "UNCONFIRMED"
 
 
 def test_a_client_configuration_overrides_the_pools(idp, guarded_pool):
     pool_id, client_id = guarded_pool
     idp.set_risk_configuration(UserPoolId=pool_id, ClientId=client_id,
                                CompromisedCredentialsRiskConfiguration={"Actions": {"EventAction": "NO_ACTION"}})
-    idp.sign_up(ClientId=client_id, Username=unique(), Password="password")
+    assert signed_up(idp, pool_id, client_id, "password") == "UNCONFIRMED"
 
 
 def test_audit_mode_detects_but_does_not_block(idp, make_pool):
     pool_id, client_id = make_pool(pool={**PLUS, "UserPoolAddOns": {"AdvancedSecurityMode": "AUDIT"}})
     idp.set_risk_configuration(UserPoolId=pool_id, CompromisedCredentialsRiskConfiguration=BLOCK_ALL)
-    idp.sign_up(ClientId=client_id, Username=unique(), Password="password")
+    assert signed_up(idp, pool_id, client_id, "password") == "UNCONFIRMED"
