@@ -153,3 +153,25 @@ def gateway_event(path: str, body: Any, headers: dict[str, str], *, stage: str =
                            "identity": {"sourceIp": source_ip}},
         "body": json.dumps(body), "isBase64Encoded": False,
     }
+
+
+def api_with(name: str, *route_modules: Any) -> Api:
+    """A test client of the auth routes plus ``route_modules``' blueprints, in stage local, with the local
+    stack's AWS setup restored (idempotent: an earlier mock_aws may have reset it)."""
+    emulator.stack().provision_aws()
+    app = Chalice(app_name=name)
+    app.register_blueprint(auth_routes.make_blueprint())
+    for module in route_modules:
+        app.register_blueprint(module.make_blueprint())
+    return Api(Client(app, stage_name="local", project_dir=str(ROOT)))
+
+
+def signed_in(api: Api, stack: Any, idp: Any, groups: tuple[str, ...] = ()) -> dict[str, Any]:
+    """The tokens of a new user of the demo pool, in ``groups``, signed in through the API."""
+    user = register(api, stack)
+    for group in groups:
+        idp.admin_add_user_to_group(UserPoolId=stack.config["userPoolId"], Username=user["username"],
+                                    GroupName=group)
+    reply = sign_in(api, user)
+    assert reply.status == 200, reply
+    return dict(reply.json)

@@ -10,32 +10,15 @@ from typing import Any
 import boto3
 import pytest
 from botocore.exceptions import ClientError
-from chalice import Chalice
-from chalice.test import Client
 
-import emulator
-from chalicelib.api import auth_routes, credentials_routes
-from tests.conftest import ROOT
-from tests.integration.conftest import Api, register, sign_in
+from chalicelib.api import credentials_routes
+from tests.integration.conftest import Api, api_with, register, sign_in, signed_in
 
 
 @pytest.fixture(scope="module")
 def creds_api(stack: Any) -> Api:
-    emulator.stack().provision_aws()  # idempotent: restores what an earlier mock_aws may have reset
-    app = Chalice(app_name="credentials-under-test")
-    app.register_blueprint(auth_routes.make_blueprint())
-    app.register_blueprint(credentials_routes.make_blueprint())
-    return Api(Client(app, stage_name="local", project_dir=str(ROOT)))
+    return api_with("credentials-under-test", credentials_routes)
 
-
-def signed_in(api: Api, stack: Any, idp: Any, groups: tuple[str, ...] = ()) -> dict[str, str]:
-    user = register(api, stack)
-    for group in groups:
-        idp.admin_add_user_to_group(UserPoolId=stack.config["userPoolId"], Username=user["username"],
-                                    GroupName=group)
-    reply = sign_in(api, user)
-    assert reply.status == 200, reply
-    return reply.json
 
 
 def aws(stack: Any, credentials: dict[str, str], service: str) -> Any:

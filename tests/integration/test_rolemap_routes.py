@@ -10,34 +10,20 @@ import uuid
 from typing import Any
 
 import pytest
-from chalice import Chalice
-from chalice.test import Client
 
-import emulator
-from chalicelib.api import auth_routes, rolemap_routes
-from tests.conftest import ROOT
-from tests.integration.conftest import Api, register, sign_in
+from chalicelib.api import rolemap_routes
+from tests.integration.conftest import Api, api_with, signed_in
 
 ROLE = "arn:aws:iam::123456789012:role/{}"
 
 
 @pytest.fixture(scope="module")
 def rolemap_api(stack: Any) -> Api:
-    emulator.stack().provision_aws()  # idempotent: restores what an earlier mock_aws may have reset
-    app = Chalice(app_name="rolemap-under-test")
-    app.register_blueprint(auth_routes.make_blueprint())
-    app.register_blueprint(rolemap_routes.make_blueprint())
-    return Api(Client(app, stage_name="local", project_dir=str(ROOT)))
+    return api_with("rolemap-under-test", rolemap_routes)
 
 
 def bearer_of(api: Api, stack: Any, idp: Any, groups: tuple[str, ...] = ()) -> dict[str, str]:
-    user = register(api, stack)
-    for group in groups:
-        idp.admin_add_user_to_group(UserPoolId=stack.config["userPoolId"], Username=user["username"],
-                                    GroupName=group)
-    reply = sign_in(api, user)
-    assert reply.status == 200, reply
-    return api.bearer(reply.json["accessToken"])
+    return api.bearer(signed_in(api, stack, idp, groups)["accessToken"])
 
 
 @pytest.fixture(scope="module")
