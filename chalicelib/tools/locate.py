@@ -1,14 +1,16 @@
-"""Where a command-line tool finds the tables it works on: the running local stack (``--local URL``) or a
-deployed stage (``--stack-name NAME``). Shared by the breach, sign-up and role-mapping tools."""
+"""What the command-line tools share: where they find the tables they work on (the running local stack with
+``--local URL``, or a deployed stage with ``--stack-name NAME``), and how a command answers (JSON on stdout,
+or one ``error:`` line on stderr and exit status 1). Used by the breach, sign-up and role-mapping tools."""
 
 from __future__ import annotations
 
 import json
 import os
+import sys
 import urllib.error
 import urllib.request
-from collections.abc import Iterable
-from typing import Any
+from collections.abc import Callable, Iterable
+from typing import Any, TextIO
 
 SESSION_TOKEN_VARIABLES = ("AWS_SESSION_TOKEN", "AWS_SECURITY_TOKEN")
 
@@ -76,3 +78,16 @@ def use_stack(stack_name: str, table_vars: Iterable[str]) -> None:
     missing = [var for var in wanted if var not in found]
     if missing:
         raise CliError(f"stack {stack_name} has no output for {' and '.join(missing)}")
+
+
+def answer(command: Callable[[], Any], stdout: TextIO) -> int:
+    """Run ``command``: its result as indented JSON on ``stdout`` (exit status 0), or its CliError as one line
+    on stderr (exit status 1)."""
+    try:
+        result = command()
+    except CliError as exc:
+        print(f"error: {exc}", file=sys.stderr)
+        return 1
+    json.dump(result, stdout, indent=2, ensure_ascii=False)
+    stdout.write("\n")
+    return 0

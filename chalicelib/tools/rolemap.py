@@ -31,7 +31,7 @@ from collections.abc import Sequence
 from pathlib import Path
 from typing import Any, TextIO
 
-from chalicelib.tools.locate import CliError, use_local, use_stack
+from chalicelib.tools.locate import CliError, answer, use_local, use_stack
 
 TABLE_ENV = "ROLE_RULES_TABLE"
 def _json_argument(value: str) -> Any:
@@ -120,26 +120,27 @@ def parser() -> argparse.ArgumentParser:
     return cli
 
 
+def _locate(args: argparse.Namespace) -> None:
+    if args.region:
+        os.environ["AWS_DEFAULT_REGION"] = args.region
+    if args.local:
+        use_local(args.local, [TABLE_ENV])
+    elif args.stack_name:
+        use_stack(args.stack_name, [TABLE_ENV])
+    elif args.table:
+        os.environ[TABLE_ENV] = args.table
+    elif args.command != "test":
+        raise CliError("say where the rules are: --local URL, --stack-name NAME or --table NAME")
+
+
 def main(argv: Sequence[str] | None = None, stdout: TextIO = sys.stdout, stdin: TextIO = sys.stdin) -> int:
     args = parser().parse_args(argv)
-    try:
-        if args.region:
-            os.environ["AWS_DEFAULT_REGION"] = args.region
-        if args.local:
-            use_local(args.local, [TABLE_ENV])
-        elif args.stack_name:
-            use_stack(args.stack_name, [TABLE_ENV])
-        elif args.table:
-            os.environ[TABLE_ENV] = args.table
-        elif args.command != "test":
-            raise CliError("say where the rules are: --local URL, --stack-name NAME or --table NAME")
-        result = run(args, stdin)
-    except CliError as exc:
-        print(f"error: {exc}", file=sys.stderr)
-        return 1
-    json.dump(result, stdout, indent=2, ensure_ascii=False)
-    stdout.write("\n")
-    return 0
+
+    def command() -> Any:
+        _locate(args)
+        return run(args, stdin)
+
+    return answer(command, stdout)
 
 
 if __name__ == "__main__":

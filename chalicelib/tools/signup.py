@@ -39,7 +39,7 @@ from collections.abc import Callable, Sequence
 from pathlib import Path
 from typing import Any, Final, TextIO
 
-from chalicelib.tools.locate import CliError, use_local, use_stack
+from chalicelib.tools.locate import CliError, answer, use_local, use_stack
 
 RULES_ENV: Final = "SIGNUP_RULES_TABLE"
 INVITES_ENV: Final = "INVITE_CODES_TABLE"
@@ -255,18 +255,15 @@ def _locate(args: argparse.Namespace) -> None:
 
 def main(argv: Sequence[str] | None = None, stdout: TextIO = sys.stdout, stdin: TextIO = sys.stdin) -> int:
     args = parser().parse_args(argv)
-    try:
+
+    def command() -> Any:
         _locate(args)
         from chalicelib.signup import store
 
         store.set_timeouts(connect=3, read=10, retries=3)
-        result = run(args, stdin)
-    except CliError as exc:
-        print(f"error: {exc}", file=sys.stderr)
-        return 1
-    json.dump(result, stdout, indent=2, ensure_ascii=False)
-    stdout.write("\n")
-    return 0
+        return run(args, stdin)
+
+    return answer(command, stdout)
 
 
 if __name__ == "__main__":

@@ -120,18 +120,23 @@ def verify_login(ctx: Context, pool: IdentityPool, provider: str, token: str) ->
     return _checked(ctx, pool, provider, claims, local_pool)
 
 
+def _signed_claims(token: str, public_jwk: dict[str, Any]) -> dict[str, Any]:
+    """The claims of an RS256 token signed by ``public_jwk``; time claims are checked against the emulator's
+    clock by the caller."""
+    try:
+        return jwt.decode(token, jwt.PyJWK(public_jwk).key, algorithms=["RS256"],
+                          options={"verify_exp": False, "verify_aud": False, "verify_iat": False,
+                                   "verify_nbf": False})
+    except jwt.PyJWTError:
+        raise NotAuthorizedException(BAD_SIGNATURE) from None
+
+
 def _verify_local(user_pool: Any, header: dict[str, Any], token: str) -> dict[str, Any]:
     keys = {k.kid: k for k in (user_pool.id_key, user_pool.access_key)}
     key = keys.get(header.get("kid")) if isinstance(header.get("kid"), str) else None
     if key is None or header.get("alg") != "RS256":
         raise NotAuthorizedException(BAD_SIGNATURE)
-    try:
-        # Time claims are checked against the emulator's clock in _checked.
-        return jwt.decode(token, jwt.PyJWK(key.public_jwk).key, algorithms=["RS256"],
-                          options={"verify_exp": False, "verify_aud": False, "verify_iat": False,
-                                   "verify_nbf": False})
-    except jwt.PyJWTError:
-        raise NotAuthorizedException(BAD_SIGNATURE) from None
+    return _signed_claims(token, key.public_jwk)
 
 
 _verifiers: dict[str, Any] = {}
@@ -242,9 +247,4 @@ def _verify_openid(store: IdentityStore, header: dict[str, Any], token: str) -> 
     key = store.signing_key()
     if header.get("kid") != key.kid or header.get("alg") != "RS256":
         raise NotAuthorizedException(BAD_SIGNATURE)
-    try:
-        return jwt.decode(token, jwt.PyJWK(key.public_jwk).key, algorithms=["RS256"],
-                          options={"verify_exp": False, "verify_aud": False, "verify_iat": False,
-                                   "verify_nbf": False})
-    except jwt.PyJWTError:
-        raise NotAuthorizedException(BAD_SIGNATURE) from None
+    return _signed_claims(token, key.public_jwk)
