@@ -20,15 +20,18 @@ from typing import Any, Final
 
 from chalicelib.breach.check import BreachCheckUnavailableError
 from chalicelib.breach.check import check as breach_check
+from chalicelib.breach.policy import (  # the events, re-exported for the operations that name them
+    EVENTS,
+    PASSWORD_CHANGE,  # noqa: F401
+    SIGN_IN,
+    SIGN_UP,  # noqa: F401
+    CompromisedCredentialsPolicy,
+)
 from emulator.context import Context
 from emulator.errors import InternalErrorException, InvalidPasswordException, PasswordResetRequiredException
 from emulator.flows.base import check_can_sign_in
 from emulator.state import USER_STATUS_RESET_REQUIRED, User, UserPool
 
-SIGN_IN: Final = "SIGN_IN"
-SIGN_UP: Final = "SIGN_UP"
-PASSWORD_CHANGE: Final = "PASSWORD_CHANGE"
-EVENTS: Final = (SIGN_IN, PASSWORD_CHANGE, SIGN_UP)
 COMPROMISED_MESSAGE: Final = "Provided password cannot be used for security reasons."
 POOL_SCOPE: Final = ""
 
@@ -51,9 +54,12 @@ def check(ctx: Context, pool: UserPool, client_id: str | None, password: str, ev
     if security_mode(pool) != "ENFORCED":
         return
     config = (effective_configuration(pool, client_id) or {}).get("CompromisedCredentialsRiskConfiguration")
-    if not config or (config.get("Actions") or {}).get("EventAction") != "BLOCK":
+    if not config:
         return
-    if event not in (config.get("EventFilter") or EVENTS):
+    # Validated by SetRiskConfiguration against the service model; the bundle's policy decides the same way.
+    policy = CompromisedCredentialsPolicy(events=frozenset(config.get("EventFilter") or EVENTS),
+                                          action=str((config.get("Actions") or {}).get("EventAction")))
+    if not policy.watches(event):
         return
     try:
         found = breach_check(password).found
