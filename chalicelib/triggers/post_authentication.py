@@ -10,33 +10,15 @@ or written. A failure is logged, never raised: an error here would fail a sign-i
 
 from __future__ import annotations
 
-import time
 from typing import Any
 
 from aws_lambda_powertools.utilities.data_classes.cognito_user_pool_event import PostAuthenticationTriggerEvent
 from chalice import Blueprint
 
 from chalicelib.observability import logger
+from chalicelib.risk.triggers import post_authentication_learn
 
 bp = Blueprint(__name__)
-
-
-def learn(raw_event: dict[str, Any]) -> bool:
-    """Record the signed device and network of this sign-in; whether anything was written."""
-    from chalicelib.risk.service import RiskService, read_context
-    from chalicelib.risk.store import RiskStore
-
-    pool_id = str(raw_event.get("userPoolId") or "")
-    metadata = (raw_event.get("request") or {}).get("clientMetadata")
-    learned = read_context(pool_id, metadata if isinstance(metadata, dict) else None, time.time())
-    if learned is None:
-        return False
-    try:
-        RiskService(pool_id, store=RiskStore.for_trigger()).learn_signed(learned)
-    except Exception as exc:  # never fail a completed sign-in over its history
-        logger.error("risk history not updated", extra={"reason": type(exc).__name__})
-        return False
-    return True
 
 
 @bp.lambda_function(name="post_authentication")
@@ -44,5 +26,5 @@ def learn(raw_event: dict[str, Any]) -> bool:
 def post_authentication(raw_event: dict[str, Any], context: Any) -> dict[str, Any]:
     event = PostAuthenticationTriggerEvent(raw_event)
     logger.info("trigger", extra={"trigger_source": event.trigger_source, "user_pool_id": event.user_pool_id,
-                                  "risk_learned": learn(raw_event)})
+                                  "risk_learned": post_authentication_learn(raw_event)})
     return event.raw_event

@@ -14,7 +14,8 @@ import pytest
 from chalicelib.risk import store as risk_store
 from chalicelib.risk.context import AttemptContext
 from chalicelib.risk.service import CONTEXT_KEY, VERDICT_KEY, RiskService, sign_context, sign_verdict
-from chalicelib.triggers.post_authentication import learn, post_authentication
+from chalicelib.risk.triggers import post_authentication_learn as learn
+from chalicelib.triggers.post_authentication import post_authentication
 from tests.integration.risk_support import (  # noqa: F401
     CLIENT,
     OWNER_DEVICE,

@@ -11,7 +11,8 @@ functions that need them.
 
 from __future__ import annotations
 
-from typing import Final
+from collections.abc import Mapping
+from typing import Any, Final
 
 from chalicelib.auth.challenges.base import Challenge
 from chalicelib.auth.challenges.email_otp import EmailOtpChallenge
@@ -44,3 +45,10 @@ def get(name: object) -> Challenge:
 def custom_method_names() -> frozenset[str]:
     """The methods a selection round may offer (every plug-in Cognito does not run itself)."""
     return frozenset(name for name, plugin in REGISTRY.items() if plugin.CUSTOM)
+
+
+def usable_methods(attributes: Mapping[str, Any]) -> frozenset[str]:
+    """The registered methods whose plug-in this user can use (a verified email or phone, an enrolled
+    authenticator; from the event's attributes, no I/O)."""
+    values = {str(k): str(v) for k, v in attributes.items()}
+    return frozenset(m for m in custom_method_names() if get(m).available(values))
