@@ -38,3 +38,29 @@ def update_item(model: Any, hash_key: str, actions: list[Any], condition: Any = 
 
     model._get_connection().update_item(hash_key, range_key=range_key, actions=actions, condition=condition,
                                         return_values=NONE)
+
+
+def put_if_unchanged(item: Any, changes: dict[str, Any], watched: tuple[str, ...]) -> bool:
+    """Write ``item`` back with ``changes`` as one conditional PutItem, only if none of the ``watched``
+    attributes changed since ``item`` was read (absent ones must still be absent); False if one did.
+
+    ``watched`` must name every attribute another writer may change, and one the item always has (so that
+    an item deleted in between is not written back). Callers keep their UpdateItem as the fallback when this
+    answers False: this is the fast path of a read-then-write, not a rule of its own. Why a PutItem: on moto
+    (the local stack, the tests) UpdateItem costs 6 to 12 ms a call against 3 to 5 for a conditional PutItem;
+    on DynamoDB both cost the item's write units."""
+    from pynamodb.exceptions import PutError
+
+    model = type(item)
+    condition = None
+    for name in watched:
+        value = getattr(item, name)
+        clause = getattr(model, name).does_not_exist() if value is None else getattr(model, name) == value
+        condition = clause if condition is None else condition & clause
+    try:
+        model(**{**item.attribute_values, **changes}).save(condition=condition)
+    except PutError as err:
+        if getattr(err, "cause_response_code", None) == "ConditionalCheckFailedException":
+            return False
+        raise
+    return True

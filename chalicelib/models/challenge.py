@@ -37,7 +37,6 @@ class ChallengeState(Model):
     secret_salt = UnicodeAttribute(null=True)
     sent_at = NumberAttribute(null=True)
     expires_at = NumberAttribute(null=True)
-    consumed_at = NumberAttribute(null=True)
     # Consecutive wrong answers across sign-ins (a new code does not reset it; a success does).
     failures = NumberAttribute(null=True)
     locked_until = NumberAttribute(null=True)

@@ -264,7 +264,7 @@ def test_a_sign_in_costs_at_most_four_requests_and_two_writes(idp, user, secret,
     challenge = choose(idp, user, "TOTP")
     assert "AuthenticationResult" in respond(idp, user, challenge["Session"], code(secret))
     assert counter.requests <= 4 and counter.writes <= 2, counter.calls
-    assert dict(counter.calls) == {"GetItem": 2, "UpdateItem": 1}
+    assert dict(counter.calls) == {"GetItem": 2, "PutItem": 1}
 
 
 @contextlib.contextmanager

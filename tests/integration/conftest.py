@@ -9,6 +9,7 @@ another pool and client for one test.
 from __future__ import annotations
 
 import json
+import threading
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from typing import Any
@@ -175,3 +176,21 @@ def signed_in(api: Api, stack: Any, idp: Any, groups: tuple[str, ...] = ()) -> d
     reply = sign_in(api, user)
     assert reply.status == 200, reply
     return dict(reply.json)
+
+
+@pytest.fixture()
+def atomic_moto(monkeypatch: pytest.MonkeyPatch) -> None:
+    """DynamoDB applies a conditional write atomically per item; moto evaluates the condition and applies the
+    update in two steps that threads can interleave. Give moto's backend (the stack's, in this process) the
+    guarantee DynamoDB makes, so the test judges the store's conditions, not moto's thread safety."""
+    from moto.dynamodb.models import DynamoDBBackend
+
+    lock = threading.Lock()
+    for name in ("put_item", "update_item", "delete_item"):
+        original = getattr(DynamoDBBackend, name)
+
+        def atomic(self: Any, *args: Any, __original: Any = original, **kwargs: Any) -> Any:
+            with lock:
+                return __original(self, *args, **kwargs)
+
+        monkeypatch.setattr(DynamoDBBackend, name, atomic)

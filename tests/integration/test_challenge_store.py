@@ -20,24 +20,6 @@ def harness(stack) -> Harness:
     return Harness()
 
 
-@pytest.fixture()
-def atomic_moto(monkeypatch: pytest.MonkeyPatch) -> None:
-    """DynamoDB applies a conditional write atomically per item; moto evaluates the condition and applies the
-    update in two steps that threads can interleave. Give moto's backend (the stack's, in this process) the
-    guarantee DynamoDB makes, so the test judges the store's conditions, not moto's thread safety."""
-    from moto.dynamodb.models import DynamoDBBackend
-
-    lock = threading.Lock()
-    for name in ("put_item", "update_item", "delete_item"):
-        original = getattr(DynamoDBBackend, name)
-
-        def atomic(self: Any, *args: Any, __original: Any = original, **kwargs: Any) -> Any:
-            with lock:
-                return __original(self, *args, **kwargs)
-
-        monkeypatch.setattr(DynamoDBBackend, name, atomic)
-
-
 def issue(harness: Harness, user_key: str, key: str, secret_hash: str = "h1") -> str:
     return harness.store.issue(user_key, key=key, method="EMAIL_OTP", secret_hash=secret_hash, salt="s",
                                now=harness.now, expires_at=harness.now + 600, min_interval=60).status
@@ -52,7 +34,7 @@ def test_a_second_send_within_60_seconds_is_throttled_and_after_it_replaces_the_
     assert issue(harness, user, "sign-in-2", "h2") == "issued"
     state = harness.store.get(user)
     assert (state.challenge_key, state.secret_hash) == ("sign-in-2", "h2")
-    assert not harness.store.consume(user, key="sign-in-1", secret_hash="h1", now=harness.now)
+    assert not harness.store.consume(user, key="sign-in-1", secret_hash="h1", now=harness.now, sent_at=harness.now)
 
 
 def test_issuing_again_for_the_same_sign_in_is_a_retry_that_keeps_the_first_secret(harness):
@@ -76,7 +58,7 @@ def concurrent_consumes(harness: Harness, user: str, consume: Any) -> list[bool]
 
     def one(_: int) -> bool:
         barrier.wait()
-        return consume(user, key="sign-in-1", secret_hash="h1", now=harness.now)
+        return consume(user, key="sign-in-1", secret_hash="h1", now=harness.now, sent_at=harness.now)
 
     with concurrent.futures.ThreadPoolExecutor(max_workers=50) as pool:
         return list(pool.map(one, range(50)))
@@ -87,14 +69,16 @@ def test_fifty_concurrent_right_answers_consume_the_secret_once(harness, atomic_
         user = secrets.token_hex(8)
         assert issue(harness, user, "sign-in-1") == "issued"
         assert concurrent_consumes(harness, user, harness.store.consume).count(True) == 1
-        assert harness.store.get(user).consumed_at == harness.now
+        state = harness.store.get(user)  # consumed: nothing of it is left to answer with
+        assert (state.secret_hash, state.secret_salt, state.challenge_key, state.sent_at) == (
+            None, None, None, harness.now)
 
 
 def test_without_its_condition_the_same_race_lets_every_answer_through(harness, atomic_moto):
     from chalicelib.models.challenge import ChallengeState as Model
 
     def unconditional(user_key: str, **_: Any) -> bool:
-        Model(user_key).update(actions=[Model.consumed_at.set(harness.now), Model.secret_hash.remove()])
+        Model(user_key, sent_at=harness.now).save()
         return True
 
     user = secrets.token_hex(8)
@@ -105,9 +89,10 @@ def test_without_its_condition_the_same_race_lets_every_answer_through(harness, 
 def test_an_expired_or_replaced_secret_cannot_be_consumed(harness):
     user = secrets.token_hex(8)
     issue(harness, user, "sign-in-1")
-    assert not harness.store.consume(user, key="sign-in-1", secret_hash="other", now=harness.now)
-    assert not harness.store.consume(user, key="sign-in-1", secret_hash="h1", now=harness.now + 600)
-    assert harness.store.consume(user, key="sign-in-1", secret_hash="h1", now=harness.now + 599)
+    sent = harness.now
+    assert not harness.store.consume(user, key="sign-in-1", secret_hash="other", now=sent, sent_at=sent)
+    assert not harness.store.consume(user, key="sign-in-1", secret_hash="h1", now=sent + 600, sent_at=sent)
+    assert harness.store.consume(user, key="sign-in-1", secret_hash="h1", now=sent + 599, sent_at=sent)
 
 
 def test_failures_add_up_lock_with_a_growing_delay_and_a_success_clears_them(harness):
@@ -120,9 +105,36 @@ def test_failures_add_up_lock_with_a_growing_delay_and_a_success_clears_them(har
     assert harness.store.get(user).locked_until == harness.now + 60
     harness.store.record_failure(user, failures_before=5, now=harness.now)
     assert harness.store.get(user).locked_until == harness.now + 120
-    assert harness.store.consume(user, key="sign-in-1", secret_hash="h1", now=harness.now)
+    assert harness.store.consume(user, key="sign-in-1", secret_hash="h1", now=harness.now, sent_at=harness.now)
     state = harness.store.get(user)
-    assert (state.failures, state.locked_until) == (0, None)
+    assert (state.failures, state.locked_until, state.sent_at) == (0, None, harness.now)
+
+
+def test_a_user_with_wrong_answers_on_record_gets_a_new_secret_and_keeps_the_count(harness):
+    user = secrets.token_hex(8)
+    issue(harness, user, "sign-in-1", "h1")
+    for failures in range(2):
+        harness.store.record_failure(user, failures_before=failures, now=harness.now)
+    harness.advance(60)
+    assert issue(harness, user, "sign-in-2", "h2") == "issued"
+    state = harness.store.get(user)
+    assert (state.challenge_key, state.secret_hash, state.failures) == ("sign-in-2", "h2", 2)
+    assert issue(harness, user, "sign-in-2", "h3") == "retry"
+    harness.advance(30)
+    assert issue(harness, user, "sign-in-3", "h3") == "throttled"
+    assert not harness.store.consume(user, key="sign-in-1", secret_hash="h1", now=harness.now, sent_at=harness.now)
+    assert harness.store.consume(user, key="sign-in-2", secret_hash="h2", now=harness.now, sent_at=harness.now)
+
+
+def test_a_cleared_counter_leaves_no_attribute_so_the_next_send_is_the_single_put(harness):
+    user = secrets.token_hex(8)
+    harness.store.record_failure(user, failures_before=0, now=harness.now)
+    harness.store.clear_failures(user, now=harness.now)
+    item = boto3.resource("dynamodb", region_name="us-east-1").Table(ChallengeState.Meta.table_name).get_item(
+        Key={"user_key": user})["Item"]
+    assert "failures" not in item and "locked_until" not in item
+    assert issue(harness, user, "sign-in-1") == "issued"
+    assert harness.store.get(user).failures == 0
 
 
 def test_the_table_holds_no_username_and_expires_items(harness):

@@ -78,10 +78,10 @@ def check(request: VerifyRequest, *, method: str, secret: str, key: str | None =
     stored = state.secret_hash if state and state.secret_hash else ""
     matches = crypto.same(candidate, stored)  # always computed: the same work whatever failed before
     live = (state is not None and state.challenge_key == key and state.method == method
-            and state.consumed_at is None and (state.expires_at or 0) > now)
+            and (state.expires_at or 0) > now)
     if not (matches and live and state is not None):
         return False
-    return services.store.consume(state.user_key, key=key, secret_hash=stored, now=now)
+    return services.store.consume(state.user_key, key=key, secret_hash=stored, now=now, sent_at=state.sent_at)
 
 
 # ---------------------------------------------------------------- a code sent to an attribute

@@ -49,7 +49,7 @@ from typing import TYPE_CHECKING, Any, Final
 from chalicelib.auth.challenges.base import Challenge, Created, CreateRequest, VerifyRequest
 from chalicelib.auth.challenges.totp import decoy_owner, user_owner
 from chalicelib.auth.policy import enrolled
-from chalicelib.models.base import update_item
+from chalicelib.models.base import put_if_unchanged, update_item
 from chalicelib.observability import logger
 from chalicelib.settings import MissingSettingError, Settings, parsed_once
 
@@ -365,14 +365,20 @@ def used_map(item: PasskeyCredential) -> dict[str, float] | None:
 def record_use(item: PasskeyCredential, *, new_sign_count: int, backed_up: bool, digest: str, expires: float,
                now: float) -> bool:
     """The use of ``item`` for one challenge, in one conditional write: False if the count moved since it was
-    read or the challenge was already answered (or too many are live)."""
+    read or the challenge was already answered (or too many are live). Every use adds to ``used``, so an
+    unchanged ``used`` (with the count and the name) means nothing happened since the read: then the write is
+    one PutItem; otherwise the UpdateItem whose condition decides."""
     from pynamodb.exceptions import UpdateError
 
     model = _model()
     used = used_map(item)
     live = {k: v for k, v in (used or {}).items() if v > now}
-    if len(live) >= MAX_LIVE_CHALLENGES:
+    if len(live) >= MAX_LIVE_CHALLENGES or digest in live:
         return False
+    changes = {"sign_count": new_sign_count, "backed_up": backed_up, "last_used_at": now,
+               "used": {**live, digest: expires}}
+    if put_if_unchanged(item, changes, watched=("sign_count", "used", "name")):
+        return True
     condition = model.sign_count == int(item.sign_count or 0)
     actions = [model.sign_count.set(new_sign_count), model.backed_up.set(backed_up), model.last_used_at.set(now)]
     if used is None:

@@ -37,7 +37,7 @@ from urllib.parse import quote, urlencode
 
 from chalicelib.auth.challenges.base import Challenge, Created, CreateRequest, User, VerifyRequest
 from chalicelib.auth.policy import enrolled
-from chalicelib.models.base import update_item
+from chalicelib.models.base import put_if_unchanged, update_item
 from chalicelib.settings import MissingSettingError, Settings
 
 if TYPE_CHECKING:
@@ -276,14 +276,18 @@ def activate(owner: str, code: str, now: float, name: str | None) -> bool:
     return True
 
 
-def accept(owner: str, sealed: str, step: int, now: float) -> bool:
-    """Record ``step`` as the last accepted one, only if it is later and the secret is still ``sealed``."""
+def accept(item: TotpSecret, step: int, now: float) -> bool:
+    """Record ``step`` as ``item``'s last accepted one, only if it is later and the secret is still the one
+    read: one conditional PutItem when nothing changed since the read, else the UpdateItem that decides."""
     from pynamodb.exceptions import UpdateError
 
+    if (item.last_step is None or int(item.last_step) < step) and put_if_unchanged(
+            item, {"last_step": step, "last_used_at": now}, watched=("secret", "pending", "last_step", "name")):
+        return True
     model = _model()
-    condition = (model.secret == sealed) & (model.last_step.does_not_exist() | (model.last_step < step))
+    condition = (model.secret == item.secret) & (model.last_step.does_not_exist() | (model.last_step < step))
     try:
-        update_item(model, owner, [model.last_step.set(step), model.last_used_at.set(now)], condition)
+        update_item(model, item.owner, [model.last_step.set(step), model.last_used_at.set(now)], condition)
     except UpdateError as err:
         if _conditional_failure(err):
             return False
@@ -340,4 +344,4 @@ class TotpChallenge(Challenge):
         step = matching_step(secret or _DECOY_SECRET, request.answer.strip(), now, after=last)
         if owner is None or sealed is None or secret is None or step is None:
             return False
-        return accept(owner, sealed, step, now)
+        return item is not None and accept(item, step, now)
