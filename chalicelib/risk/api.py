@@ -15,11 +15,18 @@ the tokens and refuses, as Cognito does for a user without MFA.
 Learning: a sign-in that ends in POST /auth/sign-in is learned by :meth:`ApiRisk.passed` (the API's one write);
 one that ends in POST /auth/challenge by the PostAuthentication trigger, from :meth:`ApiRisk.context_metadata`
 which the API passes on that RespondToAuthChallenge only, so each sign-in is learned once.
+
+A step-up recorded InProgress at the password is *held*: :meth:`ApiRisk.hold` prefixes the challenge's session
+with a signed token (``cwrisk~<token>~<Cognito's session>``) naming the event and what the history knew of the
+place; :meth:`ApiRisk.release` takes it off before the session goes back to Cognito, and the context token of
+the answer carries it to PostAuthentication, which then learns and resolves without reading. The prefixed
+session is the API's: answer it at POST /auth/challenge (Cognito itself would refuse it).
 """
 
 from __future__ import annotations
 
 from collections.abc import Callable
+from dataclasses import dataclass
 from typing import Any
 
 from chalicelib.observability import logger
@@ -30,16 +37,33 @@ from chalicelib.risk.service import (
     CONTEXT_KEY,
     VERDICT_KEY,
     Attempt,
+    Held,
     RiskRefusalError,
     RiskService,
+    read_hold,
     sign_context,
+    sign_hold,
     sign_verdict,
 )
 from chalicelib.risk.store import RiskStoreError
 from chalicelib.services.errors import CognitoError, ServiceUnavailableError
 
 _FAILURES = frozenset({"NotAuthorizedException", "UserNotFoundException"})
+HELD_PREFIX = "cwrisk~"
 MFA_ACTIONS = frozenset({risk_config.MFA_REQUIRED, risk_config.MFA_IF_CONFIGURED})
+
+
+@dataclass(frozen=True)
+class Released:
+    """A session as the client sent it, taken apart: Cognito's ``session``, the step-up ``held`` (if any)."""
+
+    session: str
+    held: Held | None
+    token: str = ""
+
+    def again(self, session: str) -> str:
+        """``session`` (Cognito's next round of the same sign-in) carrying the same hold token."""
+        return f"{HELD_PREFIX}{self.token}~{session}" if self.token else session
 
 
 def attempt_context(user_context: Any, device_id: str | None = None) -> AttemptContext:
@@ -107,14 +131,32 @@ class ApiRisk:
         attempt.refused = reason
         self._finish(attempt, "Fail")
 
-    def context_metadata(self, username: str, user_context: Any, device_id: str | None) -> dict[str, str]:
+    def context_metadata(self, username: str, user_context: Any, device_id: str | None,
+                         held: Held | None = None) -> dict[str, str]:
         """ClientMetadata for a RespondToAuthChallenge that may complete a sign-in, so that PostAuthentication
         learns its device and network; empty when risk checks are off or nothing can sign it."""
         ctx = attempt_context(user_context, device_id)
         if not self.active() or self.service.configuration().is_skipped(ctx.ip):
             return {}
-        token = sign_context(self.service.pool_id, username, ctx, self.service.clock())
+        token = sign_context(self.service.pool_id, username, ctx, self.service.clock(), held)
         return {CONTEXT_KEY: token} if token else {}
+
+    def hold(self, attempt: Attempt | None, session: str) -> str:
+        """The session to hand out with the challenge of a step-up recorded InProgress: Cognito's, prefixed with
+        the hold token (:func:`chalicelib.risk.service.sign_hold`); Cognito's as it is otherwise."""
+        if attempt is None or attempt.response != "InProgress" or not attempt.event_id:
+            return session
+        return Released(session, None, sign_hold(self.service.pool_id, attempt, self.service.clock()) or "").again(
+            session)
+
+    def release(self, username: str, session: str) -> Released:
+        """Cognito's session without the hold token, and what that token says (``held`` None if it is not valid
+        for this user now: the sign-in goes on, and PostAuthentication reads instead)."""
+        if not session.startswith(HELD_PREFIX):
+            return Released(session, None)
+        token, _, cognito_session = session[len(HELD_PREFIX):].partition("~")
+        return Released(cognito_session, read_hold(self.service.pool_id, username, token, self.service.clock()),
+                        token)
 
     def _finish(self, attempt: Attempt, response: str, email: str | None = None) -> None:
         try:

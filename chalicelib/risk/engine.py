@@ -259,6 +259,16 @@ def bucket(ctx: AttemptContext, user: UserHistory) -> str:
     return "n:" + (ctx.network_key if ctx.network else NO_NETWORK)
 
 
+def cleared_buckets(device: str, network: str) -> tuple[str, str]:
+    """The failure buckets a completed sign-in from this device and network clears."""
+    return "d:" + device, "n:" + network
+
+
+def learnable(name: str) -> bool:
+    """Whether a device, network or IP key names a place a sign-in can teach (not an anonymous one)."""
+    return bool(name) and name not in ("anonymous", NO_NETWORK)
+
+
 def lock_duration(count: int) -> float:
     if count < LOCK_THRESHOLD:
         return 0.0

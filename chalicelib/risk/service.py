@@ -27,8 +27,8 @@ from typing import Any, Final
 from chalicelib.observability import logger
 from chalicelib.risk import config as risk_config
 from chalicelib.risk import engine, geo, links, notify
-from chalicelib.risk.context import NO_NETWORK, AttemptContext, normalise_username
-from chalicelib.risk.store import EventRecord, RiskStore, Snapshot, new_event_id, user_history
+from chalicelib.risk.context import AttemptContext, normalise_username
+from chalicelib.risk.store import EventRecord, RiskStore, RiskStoreError, Snapshot, new_event_id, user_history
 
 BLOCKED_MESSAGE: Final = "Unable to login because of security reasons."
 LOCKED_MESSAGE: Final = "Password attempts exceeded"
@@ -38,6 +38,7 @@ VERDICT_KEY: Final = "cogworks:risk"
 VERDICT_SECONDS: Final = 300
 CONTEXT_KEY: Final = "cogworks:risk-context"
 CONTEXT_SECONDS: Final = 300
+HOLD_SECONDS: Final = 900
 
 
 class RiskRefusalError(Exception):
@@ -64,6 +65,7 @@ class Attempt:
     breached: bool = False
     refused: str = ""
     event_id: str = field(default="")
+    response: str = field(default="")
 
     @property
     def action(self) -> str:
@@ -141,7 +143,7 @@ class RiskService:
             network=attempt.ctx.network_key, action=attempt.configured_action,
             challenges=[{"ChallengeName": "Password", "ChallengeResponse": "Success" if response == "Pass"
                          else "Failure"}] if not attempt.refused else [])
-        attempt.event_id = event.event_id
+        attempt.event_id, attempt.response = event.event_id, response
         self.store.write(self.pool_id, attempt.username_key, attempt.ctx, attempt.now, user=user,
                          failed=response == "Fail", snapshot=attempt.snapshot, event=event, email=email)
         logger.info("risk", extra={"decision": event.decision, "level": event.level, "response": response,
@@ -178,15 +180,24 @@ class RiskService:
     def learn_signed(self, learned: Learned) -> None:
         """PostAuthentication: the user of ``learned`` completed a sign-in from its device and network.
 
-        One GetItem and one write (the InProgress event of the sign-in, which the API left in the history item,
-        resolved to Pass in the same transaction); learning the same place again only moves its ``last`` time,
-        so a retried trigger changes nothing else."""
+        A step-up the API held (``learned.event`` and ``learned.before``, :func:`sign_hold`): one
+        TransactWriteItems and no read, learning the place as the API found it at the password and resolving the
+        InProgress event to Pass, on condition that nothing wrote the user's history since but this sign-in
+        (:meth:`RiskStore.learn_held`). Otherwise, or when that condition fails: one GetItem and one write, the
+        event (``learned.event``, else the one the history item names) resolved in the same transaction.
+        Learning the same place again only moves its ``last`` time, so a retried trigger changes nothing else."""
         now = self.clock()
+        if learned.event and learned.before is not None:
+            try:
+                if self.store.learn_held(self.pool_id, learned.username_key, learned, now):
+                    return
+            except RiskStoreError as exc:
+                logger.info("held step-up not learned in one write; reading", extra={"reason": str(exc)[:200]})
         item = self.store.get_user(self.pool_id, learned.username_key)
         user = learn(user_history(item), learned, now)
-        pending = item.get("pe")
+        pending = learned.event or item.get("pe")
         self.store.put_user(self.pool_id, learned.username_key, user, now,
-                            pending_event=pending if isinstance(pending, str) else None)
+                            pending_event=pending if isinstance(pending, str) and pending else None)
 
     # ------------------------------------------------------------ other events
 
@@ -228,29 +239,15 @@ def _verdict_secret() -> bytes | None:
 
 def sign_verdict(pool_id: str, username: str, action: str, now: float) -> str | None:
     """A short-lived token the API can pass as ClientMetadata[VERDICT_KEY] so triggers need not read again."""
-    secret = _verdict_secret()
-    if secret is None:
-        return None
-    body = base64.urlsafe_b64encode(json.dumps({"p": pool_id, "u": normalise_username(username), "a": action,
-                                                "x": int(now) + VERDICT_SECONDS}).encode()).decode()
-    return body + "." + hmac.new(secret, body.encode(), hashlib.sha256).hexdigest()
+    return _signed(b"verdict:", {"p": pool_id, "u": normalise_username(username), "a": action,
+                                 "x": int(now) + VERDICT_SECONDS})
 
 
 def read_verdict(pool_id: str, username: str, metadata: Mapping[str, Any] | None, now: float) -> str | None:
     """The action of a valid verdict token in ``metadata``, else None (absent, forged, expired, other user)."""
-    token = (metadata or {}).get(VERDICT_KEY)
-    secret = _verdict_secret()
-    if secret is None or not isinstance(token, str) or len(token) > 1024 or token.count(".") != 1:
-        return None
-    body, mac = token.split(".")
-    if not hmac.compare_digest(hmac.new(secret, body.encode(), hashlib.sha256).hexdigest().encode(), mac.encode()):
-        return None
-    try:
-        data = json.loads(base64.urlsafe_b64decode(body))
-    except ValueError:
-        return None
-    if (data.get("p") != pool_id or data.get("u") != normalise_username(username) or int(data.get("x", 0)) < now
-            or data.get("a") not in risk_config.ACTIONS):
+    data = _opened(b"verdict:", (metadata or {}).get(VERDICT_KEY))
+    if (data is None or data.get("p") != pool_id or data.get("u") != normalise_username(username)
+            or not isinstance(data.get("x"), int) or data["x"] < now or data.get("a") not in risk_config.ACTIONS):
         return None
     return str(data["a"])
 
@@ -258,14 +255,26 @@ def read_verdict(pool_id: str, username: str, metadata: Mapping[str, Any] | None
 # ---------------------------------------------------------------- learning a device and network
 
 
+Before = tuple[tuple[int, str] | None, tuple[int, str] | None, tuple[int, str] | None]
+
+
 @dataclass(frozen=True)
 class Learned:
-    """Where a completed sign-in came from, as the history's keys (hashes: never a device id or an IP)."""
+    """Where a completed sign-in came from, as the history's keys (hashes: never a device id or an IP).
+
+    ``event``: the InProgress event of the step-up this sign-in completes, when the API held one. ``before``:
+    the (first seen, trust) of the device, network and IP as the API read them at the password (None for
+    each one not known then), when they are the places this sign-in completes from."""
 
     device: str
     network: str
     ip: str
     username_key: str = ""
+    event: str = ""
+    before: Before | None = None
+
+    def keys(self) -> tuple[str, str, str]:
+        return self.device, self.network, self.ip
 
 
 def learn(user: engine.UserHistory, learned: Learned, now: float) -> engine.UserHistory:
@@ -274,7 +283,7 @@ def learn(user: engine.UserHistory, learned: Learned, now: float) -> engine.User
     devices, networks, ips = dict(user.devices), dict(user.networks), dict(user.ips)
 
     def seen(known: dict[str, engine.Seen], name: str) -> None:
-        if not name or name in ("anonymous", NO_NETWORK):
+        if not engine.learnable(name):
             return
         before = known.get(name)
         known[name] = engine.Seen(first=before.first if before else now, last=now,
@@ -283,7 +292,8 @@ def learn(user: engine.UserHistory, learned: Learned, now: float) -> engine.User
     seen(devices, learned.device)
     seen(networks, learned.network)
     seen(ips, learned.ip)
-    failures = {b: f for b, f in user.failures.items() if b not in ("d:" + learned.device, "n:" + learned.network)}
+    failures = {b: f for b, f in user.failures.items()
+                if b not in engine.cleared_buckets(learned.device, learned.network)}
     return dataclasses.replace(user, devices=devices, networks=networks, ips=ips,
                                failures=engine.prune_failures(failures, now), last_sign_in=now)
 
@@ -292,33 +302,108 @@ def _mac(kind: bytes, secret: bytes, body: str) -> str:
     return hmac.new(secret, kind + body.encode(), hashlib.sha256).hexdigest()
 
 
-def sign_context(pool_id: str, username: str, ctx: AttemptContext, now: float) -> str | None:
-    """A short-lived token the API passes as ClientMetadata[CONTEXT_KEY] on the RespondToAuthChallenge that may
-    complete a sign-in, so that PostAuthentication learns the device and network (their keys, not the id or IP)."""
+def _context_keys(ctx: AttemptContext) -> tuple[str, str, str]:
+    return (ctx.device if ctx.identified else "", ctx.network_key if ctx.network else "",
+            ctx.ip_key if ctx.network else "")
+
+
+def _signed(kind: bytes, payload: dict[str, Any]) -> str | None:
     secret = _verdict_secret()
     if secret is None:
         return None
-    body = base64.urlsafe_b64encode(json.dumps({
-        "p": pool_id, "u": normalise_username(username), "d": ctx.device if ctx.identified else "",
-        "n": ctx.network_key if ctx.network else "", "i": ctx.ip_key if ctx.network else "",
-        "x": int(now) + CONTEXT_SECONDS}, separators=(",", ":")).encode()).decode()
-    return body + "." + _mac(b"context:", secret, body)
+    body = base64.urlsafe_b64encode(json.dumps(payload, separators=(",", ":")).encode()).decode()
+    return body + "." + _mac(kind, secret, body)
 
 
-def read_context(pool_id: str, metadata: Mapping[str, Any] | None, now: float) -> Learned | None:
-    """What a valid context token in ``metadata`` says, else None (absent, forged, expired, another pool)."""
-    token = (metadata or {}).get(CONTEXT_KEY)
+def _opened(kind: bytes, token: object) -> dict[str, Any] | None:
     secret = _verdict_secret()
     if secret is None or not isinstance(token, str) or len(token) > 1024 or token.count(".") != 1:
         return None
     body, mac = token.split(".")
-    if not hmac.compare_digest(_mac(b"context:", secret, body).encode(), mac.encode()):
+    if not hmac.compare_digest(_mac(kind, secret, body).encode(), mac.encode()):
         return None
     try:
         data = json.loads(base64.urlsafe_b64decode(body))
     except ValueError:
         return None
-    if not isinstance(data, dict) or data.get("p") != pool_id or not isinstance(data.get("x"), int) or \
+    return data if isinstance(data, dict) else None
+
+
+# ---------------------------------------------------------------- a step-up held by the API
+
+
+@dataclass(frozen=True)
+class Held:
+    """A step-up the API recorded InProgress at the password, for the sign-in's later rounds."""
+
+    event: str
+    keys: tuple[str, str, str]
+    before: Before
+
+
+def sign_hold(pool_id: str, attempt: Attempt, now: float) -> str | None:
+    """A short-lived token naming ``attempt``'s InProgress event and what the history knew of its place, which the
+    API carries with the challenge's session so that the sign-in's PostAuthentication need not read."""
+    keys = _context_keys(attempt.ctx)
+    user = attempt.snapshot.user
+    before = [[int(s.first), s.trust] if (s := known.get(name)) else None
+              for known, name in zip((user.devices, user.networks, user.ips), keys, strict=True)]
+    return _signed(b"hold:", {"p": pool_id, "u": attempt.username_key, "e": attempt.event_id, "k": list(keys),
+                              "b": before, "x": int(now) + HOLD_SECONDS})
+
+
+def _before(raw: object) -> Before | None:
+    if not isinstance(raw, list) or len(raw) != 3:
+        return None
+    found: list[tuple[int, str] | None] = []
+    for entry in raw:
+        if entry is None:
+            found.append(None)
+        elif (isinstance(entry, list) and len(entry) == 2 and isinstance(entry[0], int) and isinstance(entry[1], str)
+              and entry[1] in (engine.SEEN, engine.TRUSTED, engine.DISTRUSTED)):
+            found.append((entry[0], entry[1]))
+        else:
+            return None
+    return found[0], found[1], found[2]
+
+
+def read_hold(pool_id: str, username: str, token: str, now: float) -> Held | None:
+    """What a valid hold token for this pool and user says, else None (forged, expired, another user)."""
+    data = _opened(b"hold:", token)
+    if data is None or data.get("p") != pool_id or data.get("u") != normalise_username(username):
+        return None
+    keys, before = data.get("k"), _before(data.get("b"))
+    if not isinstance(data.get("x"), int) or data["x"] < now or not isinstance(data.get("e"), str) or \
+            not data["e"] or before is None or not isinstance(keys, list) or len(keys) != 3 or \
+            not all(isinstance(k, str) for k in keys):
+        return None
+    return Held(event=data["e"], keys=(keys[0], keys[1], keys[2]), before=before)
+
+
+# ---------------------------------------------------------------- the context of a completing answer
+
+
+def sign_context(pool_id: str, username: str, ctx: AttemptContext, now: float, held: Held | None = None) -> str | None:
+    """A short-lived token the API passes as ClientMetadata[CONTEXT_KEY] on the RespondToAuthChallenge that may
+    complete a sign-in, so that PostAuthentication learns the device and network (their keys, not the id or IP);
+    with the step-up ``held`` at the password, its event, and what the history knew of this place then (only
+    when the answer comes from the place the password came from)."""
+    keys = _context_keys(ctx)
+    payload: dict[str, Any] = {"p": pool_id, "u": normalise_username(username), "d": keys[0], "n": keys[1],
+                               "i": keys[2], "x": int(now) + CONTEXT_SECONDS}
+    if held is not None:
+        payload["e"] = held.event
+        if held.keys == keys:
+            payload["b"] = [list(b) if b else None for b in held.before]
+    return _signed(b"context:", payload)
+
+
+def read_context(pool_id: str, metadata: Mapping[str, Any] | None, now: float) -> Learned | None:
+    """What a valid context token in ``metadata`` says, else None (absent, forged, expired, another pool)."""
+    data = _opened(b"context:", (metadata or {}).get(CONTEXT_KEY))
+    if data is None or data.get("p") != pool_id or not isinstance(data.get("x"), int) or \
             data["x"] < now or not all(isinstance(data.get(k), str) for k in ("u", "d", "n", "i")) or not data["u"]:
         return None
-    return Learned(device=data["d"], network=data["n"], ip=data["i"], username_key=data["u"])
+    event = data.get("e") if isinstance(data.get("e"), str) else ""
+    return Learned(device=data["d"], network=data["n"], ip=data["i"], username_key=data["u"], event=event,
+                   before=_before(data.get("b")) if event else None)

@@ -26,7 +26,16 @@ from botocore.exceptions import BotoCoreError, ClientError
 from chalicelib.models.auth_event import AuthEvent
 from chalicelib.models.risk_history import RiskHistory
 from chalicelib.risk.context import AttemptContext
-from chalicelib.risk.engine import Failures, Place, Seen, SourceHistory, UserHistory
+from chalicelib.risk.engine import (
+    SEEN,
+    Failures,
+    Place,
+    Seen,
+    SourceHistory,
+    UserHistory,
+    cleared_buckets,
+    learnable,
+)
 
 SOURCE_BUCKET_SECONDS: Final = 300
 SOURCE_BUCKETS: Final = 3
@@ -387,21 +396,68 @@ class RiskStore:
         if not pending_event:
             self._call("update_item", **update)
             return
-        passed = [{"ChallengeName": "Password", "ChallengeResponse": "Success"},
-                  {"ChallengeName": "Mfa", "ChallengeResponse": "Success"}]
-        # Conditional on the event still being InProgress, so a retried trigger or a superseding outcome is kept.
-        resolve = {"TableName": AuthEvent.Meta.table_name,
-                   "Key": {"user_key": {"S": event_user_key(pool_id, username_key)}, "event_id": {"S": pending_event}},
-                   "UpdateExpression": "SET er = :pass, ch = :ch",
-                   "ConditionExpression": "attribute_exists(event_id) AND er = :progress",
-                   "ExpressionAttributeValues": {":pass": {"S": "Pass"}, ":progress": {"S": "InProgress"},
-                                                 ":ch": _encode(passed)}}
+        resolve = self._resolve(pool_id, username_key, pending_event)
         try:
             self._call("transact_write_items", TransactItems=[{"Update": update}, {"Update": resolve}])
         except RiskStoreError as exc:
             if "ConditionalCheckFailed" not in str(exc):
                 raise
             self._call("update_item", **update)  # the event was resolved already (a retry): learn only
+
+    def learn_held(self, pool_id: str, username_key: str, learned: Any, now: float) -> bool:
+        """PostAuthentication of a step-up the API held (:class:`chalicelib.risk.service.Learned` with ``event``
+        and ``before``): learn the device, network and IP and resolve the event to Pass in one
+        TransactWriteItems, without reading. Each place is written whole from what the API read at the
+        password (first seen and trust kept, ``last`` now), so the write is conditional on the history not
+        having changed since in a way that matters: its pending event is still this one (no other sign-in wrote
+        it) and each place's trust is still what was read (no feedback changed it). False when a condition
+        fails: the caller reads and writes instead."""
+        names: dict[str, str] = {"#ttl": "ttl"}
+        values: dict[str, Any] = {":ls": int(now), ":ttl": int(now) + _days("RISK_HISTORY_DAYS") * 86400,
+                                  ":e": learned.event}
+        sets, conditions = ["ls = :ls", "#ttl = :ttl"], ["pe = :e"]
+        for index, (attr, name, before) in enumerate(zip(("dv", "nw", "ip"), learned.keys(), learned.before,
+                                                         strict=True)):
+            if not learnable(name):
+                continue
+            names[f"#k{index}"] = name
+            first, trust = before if before else (int(now), SEEN)
+            values[f":v{index}"] = {"f": int(first), "l": int(now), "t": trust}
+            sets.append(f"{attr}.#k{index} = :v{index}")
+            if before:
+                values[f":t{index}"] = trust
+                conditions.append(f"{attr}.#k{index}.t = :t{index}")
+            else:
+                conditions.append(f"attribute_not_exists({attr}.#k{index})")
+        removes = ["pe"]
+        for index, bucket in enumerate(cleared_buckets(learned.device, learned.network)):
+            names[f"#f{index}"] = bucket
+            removes.append(f"fl.#f{index}")
+        update = {"TableName": RiskHistory.Meta.table_name, "Key": {"pk": {"S": user_pk(pool_id, username_key)}},
+                  "UpdateExpression": "SET " + ", ".join(sets) + " REMOVE " + ", ".join(removes),
+                  "ConditionExpression": " AND ".join(conditions), "ExpressionAttributeNames": names,
+                  "ExpressionAttributeValues": {k: _encode(v) for k, v in values.items()}}
+        try:
+            self._call("transact_write_items", TransactItems=[
+                {"Update": update}, {"Update": self._resolve(pool_id, username_key, learned.event)}])
+        except RiskStoreError as exc:
+            if "ConditionalCheckFailed" in str(exc):
+                return False
+            raise
+        return True
+
+    @staticmethod
+    def _resolve(pool_id: str, username_key: str, event_id: str) -> dict[str, Any]:
+        """The update marking an InProgress sign-in Pass with its second factor passed; conditional on the event
+        still being InProgress, so a retried trigger or a superseding outcome is kept."""
+        passed = [{"ChallengeName": "Password", "ChallengeResponse": "Success"},
+                  {"ChallengeName": "Mfa", "ChallengeResponse": "Success"}]
+        return {"TableName": AuthEvent.Meta.table_name,
+                "Key": {"user_key": {"S": event_user_key(pool_id, username_key)}, "event_id": {"S": event_id}},
+                "UpdateExpression": "SET er = :pass, ch = :ch",
+                "ConditionExpression": "attribute_exists(event_id) AND er = :progress",
+                "ExpressionAttributeValues": {":pass": {"S": "Pass"}, ":progress": {"S": "InProgress"},
+                                              ":ch": _encode(passed)}}
 
     def set_trust(self, pool_id: str, username_key: str, device: str, network: str, trust: str,
                   now: float) -> None:
@@ -410,7 +466,7 @@ class RiskStore:
         values: dict[str, Any] = {}
         sets = []
         for short, attr, name in (("d", "dv", device), ("n", "nw", network)):
-            if not name or name in ("anonymous", "-"):
+            if not learnable(name):
                 continue
             names[f"#{short}"] = name
             values[f":{short}"] = _encode({"f": int(now), "l": int(now), "t": trust})

@@ -30,6 +30,7 @@ blocking policy is refused with PasswordResetRequiredException, its tokens revok
 
 from __future__ import annotations
 
+import dataclasses
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import Any, Final
@@ -314,6 +315,8 @@ class AuthService:
                           email=_email_of(outcome), revoke=lambda: self._revoke(outcome))
         if breached:
             self._block(username, outcome)
+        if isinstance(outcome, Challenge):
+            return dataclasses.replace(outcome, session=self._risk.hold(attempt, outcome.session))
         return outcome
 
     def _enrolled_second_factor(self, attempt: Attempt | None, username: str, password: str, context: UserContext,
@@ -378,12 +381,21 @@ class AuthService:
     def respond(self, username: str, challenge: str, session: str, responses: Mapping[str, str],
                 context: UserContext, device_id: str | None = None) -> Tokens | Challenge:
         """Answer a challenge; when risk checks are on, the answer carries the caller's signed context so that
-        PostAuthentication learns the device and network of a sign-in this completes."""
-        metadata = self._risk.context_metadata(username, context, device_id) if self._second_factor else {}
+        PostAuthentication learns the device and network of a sign-in this completes (and, for a step-up the
+        API held, resolves its event without reading: :meth:`ApiRisk.hold`)."""
+        released = self._risk.release(username, session)
+        session = released.session
+        metadata = (self._risk.context_metadata(username, context, device_id, released.held)
+                    if self._second_factor else {})
         if metadata and self._second_factor is not None:
-            return self._outcome(self._second_factor.respond(username, challenge, session, responses, metadata,
-                                                             context))
-        return self._outcome(self._idp.respond_to_auth_challenge(username, challenge, session, responses, context))
+            outcome = self._outcome(self._second_factor.respond(username, challenge, session, responses, metadata,
+                                                                context))
+        else:
+            outcome = self._outcome(self._idp.respond_to_auth_challenge(username, challenge, session, responses,
+                                                                        context))
+        if isinstance(outcome, Challenge):  # another round of the same sign-in keeps its hold
+            return dataclasses.replace(outcome, session=released.again(outcome.session))
+        return outcome
 
     def refresh(self, refresh_token: str, username: str | None, context: UserContext) -> Tokens:
         outcome = self._outcome(self._idp.refresh(refresh_token, username, context))

@@ -339,7 +339,9 @@ def test_a_sign_in_costs_at_most_four_requests_and_two_writes(idp, user, device,
         challenge = choose(idp, user, "PASSKEY", **USERNAMELESS)
     assert signed_in(answer(idp, user, challenge, assertion))
     assert counter.requests <= 4 and counter.writes <= 2, counter.calls
-    expected = {"Query": 1, "GetItem": 2, "PutItem": 1} if mode == "username" else {"GetItem": 2, "PutItem": 1}
+    # Verify reads the user's state and the credential in one BatchGetItem.
+    expected = {"Query": 1, "BatchGetItem": 1, "PutItem": 1} if mode == "username" else {"BatchGetItem": 1,
+                                                                                         "PutItem": 1}
     assert dict(counter.calls) == expected
 
 

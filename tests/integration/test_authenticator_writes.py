@@ -14,7 +14,7 @@ import pytest
 
 from chalicelib.auth.challenges import passkey, totp
 from chalicelib.models.authenticator import PasskeyCredential, TotpSecret
-from chalicelib.models.base import put_if_unchanged
+from chalicelib.models.base import get_many, put_if_unchanged
 
 NOW = 1_900_000_000.0
 
@@ -152,7 +152,8 @@ def test_a_passkey_deleted_between_the_read_and_the_use_stays_deleted(owner):
     assert passkey.remove(owner, item.credential_id)
     assert not passkey.record_use(item, new_sign_count=0, backed_up=False, digest="d1", expires=NOW + 300,
                                   now=NOW)
-    assert passkey.find(owner, item.credential_id) is None
+    with pytest.raises(PasskeyCredential.DoesNotExist):
+        PasskeyCredential.get(owner, item.credential_id, consistent_read=True)
 
 
 def test_concurrent_uses_of_one_challenge_give_one_success(owner, atomic_moto):
@@ -176,3 +177,37 @@ def test_a_counter_that_moved_since_the_read_refuses_the_use(owner):
     assert not passkey.record_use(item, new_sign_count=5, backed_up=False, digest="d1", expires=NOW + 300, now=NOW)
     assert PasskeyCredential.get(owner, item.credential_id, consistent_read=True).sign_count == 9
 
+
+
+# ---------------------------------------------------------------- one read across tables
+
+
+def test_items_of_several_tables_come_back_in_order_with_none_for_missing_ones(owner):
+    from chalicelib.models.challenge import ChallengeState
+
+    secret = enrolled_totp(owner)
+    credential = registered_passkey(owner)
+    found = get_many([(ChallengeState, f"missing-{owner}", None), (TotpSecret, owner, None),
+                      (PasskeyCredential, owner, credential.credential_id), (PasskeyCredential, owner, "nope")])
+    assert found[0] is None and found[3] is None
+    assert found[1].secret == secret.secret and found[2].credential_id == credential.credential_id
+
+
+def test_keys_dynamodb_leaves_unprocessed_are_read_one_by_one(owner, monkeypatch):
+    secret = enrolled_totp(owner)
+    credential = registered_passkey(owner)
+    from pynamodb.connection.base import Connection
+
+    real = Connection.dispatch
+
+    def partial(connection, operation, kwargs):
+        answer = real(connection, operation, kwargs)
+        if operation == "BatchGetItem":
+            table = PasskeyCredential.Meta.table_name
+            answer["UnprocessedKeys"] = {table: {"Keys": kwargs["RequestItems"][table]["Keys"]}}
+            answer["Responses"].pop(table, None)
+        return answer
+
+    monkeypatch.setattr(Connection, "dispatch", partial)
+    found = get_many([(TotpSecret, owner, None), (PasskeyCredential, owner, credential.credential_id)])
+    assert found[0].secret == secret.secret and found[1].credential_id == credential.credential_id

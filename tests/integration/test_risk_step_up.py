@@ -295,8 +295,8 @@ def dynamodb_requests() -> Iterator[list[str]]:
 
 def test_what_a_completed_step_up_sign_in_costs_in_dynamodb_requests(stack: Any, pool: Pool) -> None:
     """Two at the password (the API's read, and its write of the InProgress event, so that an abandoned step-up
-    stays in the history), two at the second factor (PostAuthentication reads the history, then learns the
-    device and network and resolves the event to Pass in one transaction): four."""
+    stays in the history), one at the second factor (PostAuthentication learns the device and network and
+    resolves the event to Pass in one transaction, from what the API held with the session: no read): three."""
     user = pool.user()
     settle(pool, user)
     before = outbox_ids(stack)
@@ -308,11 +308,106 @@ def test_what_a_completed_step_up_sign_in_costs_in_dynamodb_requests(stack: Any,
                            device=asked.device())
         assert done.status == 200 and "accessToken" in done.body, done
     assert at_password == ["BatchGetItem", "TransactWriteItems"]
-    assert sent[2:] == ["GetItem", "TransactWriteItems"]
+    assert sent[2:] == ["TransactWriteItems"]
     latest = pool.events(user["username"])[0]
     assert (latest.response, latest.level, latest.action) == ("Pass", "Medium", "MFA_REQUIRED")
     assert latest.challenges == [{"ChallengeName": "Password", "ChallengeResponse": "Success"},
                                  {"ChallengeName": "Mfa", "ChallengeResponse": "Success"}]
+    assert_knows(pool, user, CAFE_IP, asked.device())
+
+
+def assert_knows(pool: Pool, user: dict[str, str], ip: str, device: str | None) -> None:
+    """The next sign-in from ``ip`` with ``device`` is known: tokens at once, no new-place signal."""
+    again = pool.sign_in(user, ip=ip, device=device)
+    assert again.status == 200 and "accessToken" in again.body, again
+    latest = pool.events(user["username"])[0]
+    assert not {"new_device", "new_network"} & {s["name"] for s in latest.signals}, latest.signals
+
+
+def held_session(asked: Answer) -> tuple[str, str]:
+    """The hold token and Cognito's session inside the session the API handed out with a held step-up."""
+    from chalicelib.risk.api import HELD_PREFIX
+
+    session = asked.body["session"]
+    assert session.startswith(HELD_PREFIX), session[:20]
+    token, _, cognito_session = session[len(HELD_PREFIX):].partition("~")
+    return token, cognito_session
+
+
+def test_feedback_between_the_password_and_the_code_is_kept(stack: Any, pool: Pool) -> None:
+    """The one-write learning is conditional on the place's trust being what the API read: feedback given in
+    between (here: the owner says the pending sign-in was not them) makes PostAuthentication read and write
+    instead, keeping the distrust, and still resolving the event."""
+    from chalicelib.risk.context import normalise_username
+
+    user = pool.user()
+    settle(pool, user)
+    before = outbox_ids(stack)
+    asked = pool.sign_in(user, ip=CAFE_IP)
+    pending = pool.events(user["username"])[0]
+    assert pending.response == "InProgress"
+    RiskService(pool.pool_id).feedback(normalise_username(user["username"]), pending.event_id, "Invalid", "User")
+    with dynamodb_requests() as sent:
+        done = pool.answer(user, asked, code_sent_to(stack, user["email"], before), ip=CAFE_IP,
+                           device=asked.device())
+    assert done.status == 200 and "accessToken" in done.body, done
+    assert sent == ["TransactWriteItems", "GetItem", "TransactWriteItems"]
+    resolved = {e.event_id: e for e in pool.events(user["username"])}[pending.event_id]
+    assert resolved.response == "Pass"
+    item = RiskService(pool.pool_id).store.get_user(pool.pool_id, normalise_username(user["username"]))
+    assert item["dv"][pending.device]["t"] == "distrusted" and item["nw"][pending.network]["t"] == "distrusted"
+
+
+def test_a_tampered_hold_token_costs_a_read_and_changes_nothing_else(stack: Any, pool: Pool) -> None:
+    user = pool.user()
+    settle(pool, user)
+    before = outbox_ids(stack)
+    asked = pool.sign_in(user, ip=CAFE_IP)
+    token, cognito_session = held_session(asked)
+    body, mac = token.split(".")
+    forged = f"cwrisk~{body}.{'0' * len(mac)}~{cognito_session}"
+    with dynamodb_requests() as sent:
+        done = pool.answer(user, Answer(asked.status, {**asked.body, "session": forged}, []),
+                           code_sent_to(stack, user["email"], before), ip=CAFE_IP, device=asked.device())
+    assert done.status == 200 and "accessToken" in done.body, done
+    assert sent == ["GetItem", "TransactWriteItems"]
+    assert pool.events(user["username"])[0].response == "Pass"
+    assert_knows(pool, user, CAFE_IP, asked.device())
+
+
+def test_an_answer_from_another_place_than_the_password_learns_where_it_came_from(stack: Any, pool: Pool) -> None:
+    user = pool.user()
+    settle(pool, user)
+    before = outbox_ids(stack)
+    asked = pool.sign_in(user, ip=CAFE_IP)
+    other_ip = "192.0.2.77"
+    with dynamodb_requests() as sent:
+        done = pool.answer(user, asked, code_sent_to(stack, user["email"], before), ip=other_ip,
+                           device=asked.device())
+    assert done.status == 200 and "accessToken" in done.body, done
+    assert sent == ["GetItem", "TransactWriteItems"]  # the held place is not this one: read, then write
+    assert pool.events(user["username"])[0].response == "Pass"
+    assert_knows(pool, user, other_ip, asked.device())
+
+
+def test_a_held_session_belongs_to_its_user(stack: Any, pool: Pool) -> None:
+    """Another user's hold token is ignored (PostAuthentication reads), and Cognito's session still decides."""
+    user, other = pool.user(), pool.user()
+    settle(pool, user)
+    settle(pool, other)
+    before = outbox_ids(stack)
+    asked = pool.sign_in(user, ip=CAFE_IP)
+    theirs = pool.sign_in(other, ip=CAFE_IP)
+    token, _ = held_session(theirs)
+    _, cognito_session = held_session(asked)
+    swapped = Answer(asked.status, {**asked.body, "session": f"cwrisk~{token}~{cognito_session}"}, [])
+    with dynamodb_requests() as sent:
+        done = pool.answer(user, swapped, code_sent_to(stack, user["email"], before), ip=CAFE_IP,
+                           device=asked.device())
+    assert done.status == 200 and "accessToken" in done.body, done
+    assert sent == ["GetItem", "TransactWriteItems"]
+    assert pool.events(other["username"])[0].response == "InProgress"  # theirs is untouched
+    assert pool.events(user["username"])[0].response == "Pass"
 
 
 def test_an_abandoned_step_up_stays_in_the_history_and_a_later_sign_in_does_not_resolve_it(
@@ -327,3 +422,80 @@ def test_an_abandoned_step_up_stays_in_the_history_and_a_later_sign_in_does_not_
     assert again.status == 200 and "accessToken" in again.body, again
     by_id = {e.event_id: e.response for e in pool.events(user["username"])}
     assert by_id[abandoned.event_id] == "InProgress"
+
+
+def test_a_retried_post_authentication_keeps_the_event_passed_and_the_place_as_learned(stack: Any,
+                                                                                      pool: Pool) -> None:
+    from chalicelib.risk.context import normalise_username
+    from chalicelib.risk.triggers import post_authentication_learn
+
+    user = pool.user()
+    settle(pool, user)
+    before = outbox_ids(stack)
+    asked = pool.sign_in(user, ip=CAFE_IP)
+    done = pool.answer(user, asked, code_sent_to(stack, user["email"], before), ip=CAFE_IP, device=asked.device())
+    assert done.status == 200, done
+    history = RiskService(pool.pool_id).store
+    learned = history.get_user(pool.pool_id, normalise_username(user["username"]))
+    events = pool.events(user["username"])
+    invocation = [i for i in stack_invocations(stack, pool.pool_id, "PostAuthentication")
+                  if "cogworks:risk-context" in (i["event"]["request"].get("clientMetadata") or {})][-1]
+    assert post_authentication_learn(invocation["event"])  # Cognito invoking the trigger again
+    again = history.get_user(pool.pool_id, normalise_username(user["username"]))
+    assert [(e.event_id, e.response) for e in pool.events(user["username"])] == [
+        (e.event_id, e.response) for e in events]
+    assert {k: (v["f"], v["t"]) for k, v in again["dv"].items()} == {
+        k: (v["f"], v["t"]) for k, v in learned["dv"].items()}
+    assert set(again["nw"]) == set(learned["nw"])
+
+
+@pytest.mark.parametrize("case", ["valid", "expired", "another pool", "another user", "forged", "truncated"])
+def test_only_a_valid_hold_token_for_this_user_is_read(stack: Any, pool: Pool, case: str) -> None:
+    from chalicelib.risk.service import HOLD_SECONDS, read_hold
+
+    user = pool.user()
+    settle(pool, user)
+    asked = pool.sign_in(user, ip=CAFE_IP)
+    token, _ = held_session(asked)
+    now = time.time()
+    body, mac = token.split(".")
+    pool_id, username, when = pool.pool_id, user["username"], now
+    if case == "expired":
+        when = now + HOLD_SECONDS + 1
+    elif case == "another pool":
+        pool_id = "us-east-1_Another01"
+    elif case == "another user":
+        username = "someone-else"
+    elif case == "forged":
+        token = body + "." + ("0" if mac[0] != "0" else "1") + mac[1:]
+    elif case == "truncated":
+        token = body[:-4] + "." + mac
+    held = read_hold(pool_id, username, token, when)
+    if case == "valid":
+        pending = pool.events(user["username"])[0]
+        assert held is not None and held.event == pending.event_id
+        assert held.keys[0] == pending.device and held.before == (None, None, None)
+    else:
+        assert held is None
+
+
+def test_a_known_device_on_a_new_network_keeps_its_first_sight_and_trust_after_the_one_write(
+        stack: Any, pool: Pool) -> None:
+    from chalicelib.risk.context import normalise_username
+
+    user = pool.user()
+    home = settle(pool, user)
+    store = RiskService(pool.pool_id).store
+    key = normalise_username(user["username"])
+    known = store.get_user(pool.pool_id, key)["dv"]
+    pool.configure(low="MFA_REQUIRED")  # a known device on a new network scores Low: ask even then
+    before = outbox_ids(stack)
+    asked = pool.sign_in(user, ip=CAFE_IP, device=home)
+    assert asked.body.get("challenge") == "CUSTOM_CHALLENGE", asked
+    with dynamodb_requests() as sent:
+        done = pool.answer(user, asked, code_sent_to(stack, user["email"], before), ip=CAFE_IP, device=home)
+    assert done.status == 200 and "accessToken" in done.body, done
+    assert sent == ["TransactWriteItems"]
+    after = store.get_user(pool.pool_id, key)
+    assert {k: (v["f"], v["t"]) for k, v in after["dv"].items()} == {k: (v["f"], v["t"]) for k, v in known.items()}
+    assert len(after["nw"]) == 2

@@ -10,6 +10,10 @@ A plug-in is one module under ``chalicelib/auth/challenges/`` with one class, re
         def create(self, request: CreateRequest) -> Created: ...   # public/private parameters of one round
         def verify(self, request: VerifyRequest) -> bool: ...      # is request.answer right?
 
+and, if ``verify`` reads one item of its own table, ``record_key(user, answer, private)`` naming it: the
+framework then reads it with the user's state in one request and hands it over as ``request.record`` (None
+when there is no such item).
+
 What the FRAMEWORK does, so a plug-in must not (chalicelib/auth/challenges/engine.py, chalicelib/auth/flow.py):
 
 - choosing the method (the selection round, the per-pool and per-user policy of chalicelib/auth/policy.py);
@@ -50,10 +54,11 @@ from __future__ import annotations
 
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
-from typing import TYPE_CHECKING, ClassVar, Final, Protocol
+from typing import TYPE_CHECKING, Any, ClassVar, Final, Protocol
 
 if TYPE_CHECKING:
     from chalicelib.auth.challenges.settings import ChallengeSettings
+    from chalicelib.models.base import RecordKey
 
 MAX_ANSWER_CHARS: Final = 4096
 
@@ -101,6 +106,7 @@ class Store(Protocol):
     def consume(self, user_key: str, *, key: str, secret_hash: str, now: float, sent_at: float | None) -> bool: ...
     def record_failure(self, user_key: str, *, failures_before: int, now: float) -> None: ...
     def clear_failures(self, user_key: str, *, now: float) -> None: ...
+    def get_with(self, user_key: str, other: RecordKey) -> tuple[StateView | None, Any]: ...
 
 
 @dataclass(frozen=True)
@@ -166,6 +172,8 @@ class VerifyRequest:
     client_metadata: Mapping[str, str]
     services: Services
     state: StateView | None
+    # The item the plug-in's record_key named, read with the state (None: no such item, or none named).
+    record: Any = None
 
 
 class Challenge:
@@ -181,6 +189,10 @@ class Challenge:
 
     def available(self, attributes: Mapping[str, str]) -> bool:
         return True
+
+    def record_key(self, user: User, answer: str, private: Mapping[str, str]) -> RecordKey | None:
+        """The item ``verify`` will need for this answer, read with the user's state (see the module docstring)."""
+        return None
 
     def create(self, request: CreateRequest) -> Created:
         raise NotImplementedError

@@ -170,14 +170,15 @@ def verify(event: dict[str, Any], services: Services) -> bool:
     user = seen_as(user_of(event), plugin.NAME)
     store, now = services.store, services.clock()
     user_key = store.user_key(user.pool_id, user.username)
-    state = store.get(user_key)
+    answer = guard(request.get("challengeAnswer"))
+    wanted = plugin.record_key(user, answer, private) if answer is not None else None
+    state, record = store.get_with(user_key, wanted) if wanted is not None else (store.get(user_key), None)
     if state is not None and state.locked(now):
         logger.info("answer refused: user locked", extra={"method": plugin.NAME})
         return False
-    answer = guard(request.get("challengeAnswer"))
     correct = answer is not None and plugin.verify(VerifyRequest(
         user=user, key=private.get("key", ""), private=private, answer=answer, client_metadata=metadata,
-        services=services, state=state))
+        services=services, state=state, record=record))
     correct = correct and not user.not_found
     failures = state.failures if state else 0
     if not correct:

@@ -46,10 +46,10 @@ from collections.abc import Mapping
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any, Final
 
-from chalicelib.auth.challenges.base import Challenge, Created, CreateRequest, VerifyRequest
+from chalicelib.auth.challenges.base import Challenge, Created, CreateRequest, User, VerifyRequest
 from chalicelib.auth.challenges.totp import decoy_owner, user_owner
 from chalicelib.auth.policy import enrolled
-from chalicelib.models.base import put_if_unchanged, update_item
+from chalicelib.models.base import RecordKey, put_if_unchanged, update_item
 from chalicelib.observability import logger
 from chalicelib.settings import MissingSettingError, Settings, parsed_once
 
@@ -587,6 +587,12 @@ class PasskeyChallenge(Challenge):
                        private={"webauthnChallenge": b64url(challenge), "expiresAt": str(int(now) + CHALLENGE_TTL),
                                 "mode": USERNAMELESS if usernameless else "options"})
 
+    def record_key(self, user: User, answer: str, private: Mapping[str, str]) -> RecordKey | None:
+        assertion = parse_assertion(answer)
+        if assertion is None:
+            return None
+        return _model(), user_owner(user) or decoy_owner(user), assertion.credential_id
+
     def verify(self, request: VerifyRequest) -> bool:
         services, user, private = request.services, request.user, request.private
         now = services.clock()
@@ -606,7 +612,7 @@ class PasskeyChallenge(Challenge):
             logger.info("passkey refused", extra={"reason": "challenge"})
             return False
         owner = user_owner(user)
-        item = find(owner or decoy_owner(user), assertion.credential_id)
+        item = request.record
         if owner is None or item is None:
             logger.info("passkey refused", extra={"reason": "credential"})
             return False

@@ -28,7 +28,7 @@ from typing import Any
 from chalicelib.auth.challenges import crypto
 from chalicelib.auth.challenges.base import IssueOutcome, StateView
 from chalicelib.auth.challenges.settings import ChallengeSettings
-from chalicelib.models.base import update_item
+from chalicelib.models.base import RecordKey, get_many, update_item
 
 KEEP_SECONDS = 86400
 
@@ -57,9 +57,17 @@ class DynamoStore:
     def get(self, user_key: str) -> StateView | None:
         model = self._model()
         try:
-            item = model.get(user_key, consistent_read=True)
+            return self._view(user_key, model.get(user_key, consistent_read=True))
         except model.DoesNotExist:
             return None
+
+    def get_with(self, user_key: str, other: RecordKey) -> tuple[StateView | None, Any]:
+        """The user's state and another item (a plug-in's, :meth:`Challenge.record_key`) in one request."""
+        state, record = get_many([(self._model(), user_key, None), other])
+        return (self._view(user_key, state) if state is not None else None), record
+
+    @staticmethod
+    def _view(user_key: str, item: Any) -> StateView:
         return StateView(user_key=user_key, challenge_key=item.challenge_key, method=item.method,
                          secret_hash=item.secret_hash, secret_salt=item.secret_salt, sent_at=item.sent_at,
                          expires_at=item.expires_at, failures=int(item.failures or 0),

@@ -37,7 +37,7 @@ from urllib.parse import quote, urlencode
 
 from chalicelib.auth.challenges.base import Challenge, Created, CreateRequest, User, VerifyRequest
 from chalicelib.auth.policy import enrolled
-from chalicelib.models.base import put_if_unchanged, update_item
+from chalicelib.models.base import RecordKey, put_if_unchanged, update_item
 from chalicelib.settings import MissingSettingError, Settings
 
 if TYPE_CHECKING:
@@ -334,10 +334,13 @@ class TotpChallenge(Challenge):
     def create(self, request: CreateRequest) -> Created:
         return Created(public={"digits": str(DIGITS), "period": str(PERIOD)})
 
+    def record_key(self, user: User, answer: str, private: Mapping[str, str]) -> RecordKey:
+        return _model(), user_owner(user) or decoy_owner(user), None
+
     def verify(self, request: VerifyRequest) -> bool:
         now = request.services.clock()
         owner = user_owner(request.user)
-        item = load(owner or decoy_owner(request.user))
+        item = request.record
         sealed = item.secret if item is not None and owner is not None else None
         secret = unseal(owner or "", sealed)
         last = int(item.last_step) if item is not None and item.last_step is not None else None
