@@ -9,7 +9,11 @@ What is measured:
   against moto in process (``mock_aws``: the latency is moto's emulation, not DynamoDB's; a moto
   server in its own process answered 500 to some TransactWriteItems of the stuffing run, see the results), and the
   requests counted by a botocore hook on the very client the store uses, for successful sign-ins of known
-  users, failed attempts, and a credential-stuffing run from one network.
+  users, failed attempts, and a credential-stuffing run from one network;
+- ``step-up``: a sign-in the configuration turns into password-then-second-factor (MFA_REQUIRED at MEDIUM; a
+  new device on a new network): at the password ``begin`` + ``finish(InProgress)`` and the hold token the API
+  hands out with the session, then what PostAuthentication does when the second factor completes it
+  (:meth:`RiskService.learn_signed` of the signed context), with the requests of both counted the same way.
 
 Run: ``.venv/bin/python -m bench.risk_scoring [--attempts N]``; results go in docs/benchmarks-risk.md.
 """
@@ -118,13 +122,47 @@ def bench_sign_in(n: int) -> dict[str, Any]:
 
     samples = timed(stuff, n)
     results["stuffing"] = (*percentiles(samples), (len(sent) - before) / n, refused)
+    results["step-up"] = bench_step_up(n, store, sent)
     return results
+
+
+def bench_step_up(n: int, store: Any, sent: list[str]) -> tuple[float, float, float]:
+    from chalicelib.risk.config import LevelAction, RiskConfig
+    from chalicelib.risk.context import AttemptContext
+    from chalicelib.risk.service import CONTEXT_KEY, RiskService, read_context, read_hold, sign_context, sign_hold
+
+    os.environ.setdefault("RISK_LINK_SECRET", "bench-risk-link-secret-0123456789abcdef")
+    pool = "us-east-1_Bench"
+    cfg = RiskConfig(mode="ENFORCED", actions={"MEDIUM": LevelAction("MFA_REQUIRED"),
+                                               "HIGH": LevelAction("MFA_REQUIRED")})
+    service = RiskService(pool, "client", store=store, configuration=cfg)
+    settled = AttemptContext.build(ip="203.0.113.7", user_agent="Mozilla/5.0", device_id="s" * 32)
+    service.finish(service.begin("stepper", settled), "Pass")  # type: ignore[arg-type]
+    counter = iter(range(10**9))
+
+    def step_up() -> None:
+        index = next(counter)
+        ctx = AttemptContext.build(ip=f"198.18.{index % 250}.{index // 250 % 250 + 1}", user_agent="Mozilla/5.0",
+                                   device_id=f"{index:032d}")
+        attempt = service.begin("stepper", ctx)
+        assert attempt is not None and attempt.action == "MFA_REQUIRED", attempt
+        service.finish(attempt, "InProgress")
+        now = time.time()
+        held = read_hold(pool, "stepper", sign_hold(pool, attempt, now) or "", now)
+        learned = read_context(pool, {CONTEXT_KEY: sign_context(pool, "stepper", ctx, now, held)}, now)
+        assert learned is not None and learned.before is not None
+        service.learn_signed(learned)
+
+    before = len(sent)
+    samples = timed(step_up, n)
+    return (*percentiles(samples), (len(sent) - before) / n)
 
 
 def main() -> None:
     parser = argparse.ArgumentParser()
     parser.add_argument("--attempts", type=int, default=500)
     args = parser.parse_args()
+    os.environ["POWERTOOLS_LOG_LEVEL"] = "WARNING"  # before chalicelib.observability creates the logger
     p50, p99 = bench_engine(args.attempts * 20)
     print(f"engine (assess + lock_state), {args.attempts * 20} runs: p50 {p50 * 1000:.1f} us, p99 {p99 * 1000:.1f} us")
     from moto import mock_aws
