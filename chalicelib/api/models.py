@@ -193,7 +193,9 @@ class CookieSessionResponse(ResponseBody):
 
 
 class ChallengeResponse(ResponseBody):
-    """Cognito wants more: answer with POST /auth/challenge."""
+    """Cognito wants more: answer with POST /auth/challenge. ``session`` is Cognito's, or, for a step-up that
+    account takeover protection asked for, Cognito's behind the API's signed ``cwrisk~`` prefix: give it back
+    to this API as it is."""
 
     challenge: str
     session: str
