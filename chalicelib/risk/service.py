@@ -28,7 +28,7 @@ from chalicelib.observability import logger
 from chalicelib.risk import config as risk_config
 from chalicelib.risk import engine, geo, links, notify
 from chalicelib.risk.context import AttemptContext, normalise_username
-from chalicelib.risk.store import EventRecord, RiskStore, RiskStoreError, Snapshot, new_event_id, user_history
+from chalicelib.risk.store import EventRecord, RiskStore, Snapshot, new_event_id, user_history
 
 BLOCKED_MESSAGE: Final = "Unable to login because of security reasons."
 LOCKED_MESSAGE: Final = "Password attempts exceeded"
@@ -187,12 +187,9 @@ class RiskService:
         event (``learned.event``, else the one the history item names) resolved in the same transaction.
         Learning the same place again only moves its ``last`` time, so a retried trigger changes nothing else."""
         now = self.clock()
-        if learned.event and learned.before is not None:
-            try:
-                if self.store.learn_held(self.pool_id, learned.username_key, learned, now):
-                    return
-            except RiskStoreError as exc:
-                logger.info("held step-up not learned in one write; reading", extra={"reason": str(exc)[:200]})
+        if learned.event and learned.before is not None and \
+                self.store.learn_held(self.pool_id, learned.username_key, learned, now):
+            return
         item = self.store.get_user(self.pool_id, learned.username_key)
         user = learn(user_history(item), learned, now)
         pending = learned.event or item.get("pe")

@@ -25,6 +25,7 @@ from botocore.exceptions import BotoCoreError, ClientError
 
 from chalicelib.models.auth_event import AuthEvent
 from chalicelib.models.risk_history import RiskHistory
+from chalicelib.observability import logger
 from chalicelib.risk.context import AttemptContext
 from chalicelib.risk.engine import (
     SEEN,
@@ -441,7 +442,10 @@ class RiskStore:
             self._call("transact_write_items", TransactItems=[
                 {"Update": update}, {"Update": self._resolve(pool_id, username_key, learned.event)}])
         except RiskStoreError as exc:
-            if "ConditionalCheckFailed" in str(exc):
+            # Refused by a condition, or by a place path the item does not have (an item this write did not
+            # expect): read instead. Anything else (a timeout) is not retried: the trigger has 5 s in all.
+            if "ConditionalCheckFailed" in str(exc) or "ValidationError" in str(exc):
+                logger.info("held step-up not learned in one write; reading")
                 return False
             raise
         return True

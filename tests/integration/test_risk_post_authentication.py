@@ -229,3 +229,39 @@ def test_define_without_a_verdict_scores_an_unknown_caller(harness: Harness, mon
     assert harness.outcome("owner", "owner-password") == "tokens"  # with a history, an unknown caller is risky
     answer = define_auth_challenge(define_event({}), lambda_context("define_auth_challenge"))
     assert answer["response"]["challengeName"] == "CUSTOM_CHALLENGE"
+
+
+# ---------------------------------------------------------------- a step-up the API held
+
+
+def held_token(event_id: str = "0001700000000000deadbeefdeadbeef") -> dict[str, str]:
+    from chalicelib.risk.service import Held
+
+    ctx = context_of()
+    held = Held(event=event_id, keys=(ctx.device, ctx.network_key, ctx.ip_key), before=(None, None, None))
+    token = sign_context(POOL, "owner", ctx, time.time(), held)
+    assert token is not None
+    return {CONTEXT_KEY: token}
+
+
+def test_a_held_step_up_whose_history_is_gone_is_still_learned(harness: Harness) -> None:
+    """The one-write path's condition fails (no pending event: here no item at all); the read-then-write path
+    learns the place, and the event it names, absent, is left alone."""
+    assert learn(event(held_token()))
+    item = history(harness)
+    assert context_of().device in item["dv"] and "pe" not in item
+
+
+def test_a_timeout_in_the_one_write_is_not_followed_by_more_requests(harness: Harness,
+                                                                   monkeypatch: pytest.MonkeyPatch,
+                                                                   caplog: pytest.LogCaptureFixture) -> None:
+    calls: list[str] = []
+
+    def timing_out(self: Any, operation: str, **params: Any) -> dict[str, Any]:
+        calls.append(operation)
+        raise risk_store.RiskStoreError(f"{operation}: ReadTimeoutError")
+
+    monkeypatch.setattr(risk_store.RiskStore, "_call", timing_out)
+    assert learn(event(held_token())) is False
+    assert calls == ["transact_write_items"]  # the trigger's 5 s are not spent on a read and another write
+    assert [r.getMessage() for r in caplog.records if r.levelname == "ERROR"] == ["risk history not updated"]
