@@ -24,7 +24,7 @@ IDENTITY_ENDPOINT_ENV = "AWS_ENDPOINT_URL_COGNITO_IDENTITY"
 
 # A Cognito call may run several triggers of up to 5 s each; two attempts of 2 + 10 s stay inside API Gateway's
 # 29 s integration timeout.
-_CONFIG = Config(connect_timeout=2, read_timeout=10, retries={"mode": "standard", "max_attempts": 2},
+_CONFIG = Config(connect_timeout=2, read_timeout=10, retries={"mode": "standard", "total_max_attempts": 2},
                  user_agent_extra="cogworks-auth-api")
 
 _lock = threading.Lock()

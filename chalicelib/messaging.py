@@ -37,7 +37,10 @@ def client(service: str) -> Any:
                 import boto3
                 from botocore.config import Config
 
-                config = Config(connect_timeout=1, read_timeout=2, retries={"mode": "standard", "max_attempts": 2},
+                # Two tries in all (botocore's ``max_attempts`` would count retries only) of 1 + 1.5 s: a send
+                # inside CreateAuthChallenge stays within Cognito's 5 s.
+                config = Config(connect_timeout=1, read_timeout=1.5,
+                                retries={"mode": "standard", "total_max_attempts": 2},
                                 user_agent_extra="cogworks-challenges")
                 found = boto3.session.Session().client(service, region_name=key[1], endpoint_url=endpoint,
                                                        config=config)

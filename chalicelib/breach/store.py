@@ -109,7 +109,7 @@ def bulk_client(connections: int = 16) -> Any:
     the region and endpoint of the environment (AWS_ENDPOINT_URL in stage local), a connection per writer at
     least, botocore's own retries off (:class:`RangeWriter` retries, and counts what it does), and no
     client-side parameter validation (the items are built here; DynamoDB validates them anyway)."""
-    config = Config(connect_timeout=5, read_timeout=30, retries={"mode": "standard", "max_attempts": 1},
+    config = Config(connect_timeout=5, read_timeout=30, retries={"mode": "standard", "total_max_attempts": 1},
                     max_pool_connections=max(16, connections), parameter_validation=False,
                     user_agent_extra="cogworks-breach-import")
     return boto3.session.Session().client("dynamodb", region_name=aws.region(), config=config)

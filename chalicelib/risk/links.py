@@ -83,12 +83,16 @@ def verify(token: object, now: float | None = None) -> FeedbackClaim:
     return claim
 
 
-def base_url() -> str:
-    configured = os.environ.get(BASE_URL_ENV)
+def base_url() -> str | None:
+    """Where the feedback links point: RISK_LINK_BASE_URL; in stage local the local stack; elsewhere None (no
+    link is better than a link to a machine the reader does not have)."""
+    configured = (os.environ.get(BASE_URL_ENV) or "").strip()
     if configured:
         return configured.rstrip("/")
-    return f"http://127.0.0.1:{os.environ.get('COGWORKS_PORT', '8000')}"
+    if os.environ.get("COGWORKS_STAGE") == "local":
+        return f"http://127.0.0.1:{os.environ.get('COGWORKS_PORT', '8000')}"
+    return None
 
 
-def link(token: str, value: str) -> str:
-    return f"{base_url()}{LANDING}?{urlencode({'token': token, 'value': value})}"
+def link(base: str, token: str, value: str) -> str:
+    return f"{base}{LANDING}?{urlencode({'token': token, 'value': value})}"

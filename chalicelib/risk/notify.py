@@ -43,10 +43,14 @@ def send(notify: Mapping[str, Any], action: str, *, to: str, pool_id: str, usern
     if token is None:
         logger.warning("risk notification not sent: no RISK_LINK_SECRET")
         return False
+    base = links.base_url()
+    if base is None:
+        logger.warning("risk notification not sent: no RISK_LINK_BASE_URL (the stack's PublicApiUrl)")
+        return False
     values = {"ip-address": ip or "unknown", "city": "", "country": "",
               "login-time": time.strftime("%Y-%m-%d %H:%M UTC", time.gmtime(now)), "device-name": device_name,
-              "one-click-link-valid": links.link(token, "Valid"),
-              "one-click-link-invalid": links.link(token, "Invalid")}
+              "one-click-link-valid": links.link(base, token, "Valid"),
+              "one-click-link-invalid": links.link(base, token, "Invalid")}
     subject, body = compose(notify, action, values)
     from chalicelib.messaging import client
 

@@ -75,10 +75,14 @@ def _client(trigger: bool = False) -> Any:
                 import boto3
                 from botocore.config import Config
 
+                # botocore's ``max_attempts`` counts retries after the first try; ``total_max_attempts`` all.
+                # In stage local the table is moto, whose transactions copy whole tables: slower than DynamoDB.
+                local = os.environ.get("COGWORKS_STAGE") == "local"
+                read = (3 if local else 1) if trigger else (8 if local else 2)
                 found = boto3.session.Session().client(
                     "dynamodb", region_name=aws.region(), endpoint_url=endpoint,
-                    config=Config(connect_timeout=1, read_timeout=1 if trigger else 2,
-                                  retries={"mode": "standard", "max_attempts": 1 if trigger else 2},
+                    config=Config(connect_timeout=1, read_timeout=read,
+                                  retries={"mode": "standard", "total_max_attempts": 1 if trigger else 2},
                                   user_agent_extra="cogworks-risk"))
                 _clients[cache_key] = found
     return found

@@ -308,7 +308,7 @@ def test_what_a_completed_step_up_sign_in_costs_in_dynamodb_requests(stack: Any,
                            device=asked.device())
         assert done.status == 200 and "accessToken" in done.body, done
     assert at_password == ["BatchGetItem", "TransactWriteItems"]
-    assert sent[2:] == ["TransactWriteItems"]
+    assert sent[2:] == ["TransactWriteItems"], sent
     latest = pool.events(user["username"])[0]
     assert (latest.response, latest.level, latest.action) == ("Pass", "Medium", "MFA_REQUIRED")
     assert latest.challenges == [{"ChallengeName": "Password", "ChallengeResponse": "Success"},
