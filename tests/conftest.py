@@ -107,3 +107,20 @@ def confirmed_user(idp: Any, make_pool: Callable[..., tuple[str, str]]) -> dict[
     idp.admin_confirm_sign_up(UserPoolId=pool_id, Username=username)
     return {"pool_id": pool_id, "client_id": client_id, "username": username, "password": PASSWORD,
             "email": email}
+
+
+@pytest.fixture()
+def use_pool(stack: RunningStack, monkeypatch: pytest.MonkeyPatch) -> Callable[..., None]:
+    """Point the auth API (which runs in this process) at another pool and app client (and secret) for a test."""
+    import emulator
+
+    def _use(pool_id: str, client_id: str, secret: str | None = None) -> None:
+        monkeypatch.setenv("USER_POOL_ID", pool_id)
+        monkeypatch.setenv("USER_POOL_CLIENT_ID", client_id)
+        monkeypatch.setenv("COGNITO_ISSUER", emulator.EMULATOR.issuer(pool_id))
+        if secret:
+            monkeypatch.setenv("USER_POOL_CLIENT_SECRET", secret)
+        else:
+            monkeypatch.delenv("USER_POOL_CLIENT_SECRET", raising=False)
+
+    return _use

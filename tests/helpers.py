@@ -73,6 +73,7 @@ ALL_TRIGGERS = {
 
 
 PASSWORD = "Correct-Horse-9"
+INCORRECT = ("NotAuthorizedException", "Incorrect username or password.")
 
 
 
@@ -131,3 +132,15 @@ def user_auth(idp: Any, user: dict[str, str], password: str | None = None) -> di
 
 def access_token(idp: Any, user: dict[str, str]) -> str:
     return str(user_auth(idp, user)["AuthenticationResult"]["AccessToken"])
+
+
+def admin_user(idp: Any, pool_id: str, *, verified: bool = True, **attributes: str) -> dict[str, str]:
+    """A user created by an administrator with the permanent password PASSWORD and an email (verified unless
+    ``verified`` is False), plus ``attributes``: {username, email}."""
+    username = unique()
+    email = f"{username}@example.com"
+    values = {"email": email, "email_verified": str(verified).lower(), **attributes}
+    idp.admin_create_user(UserPoolId=pool_id, Username=username, MessageAction="SUPPRESS",
+                          UserAttributes=[{"Name": k, "Value": v} for k, v in values.items()])
+    idp.admin_set_user_password(UserPoolId=pool_id, Username=username, Password=PASSWORD, Permanent=True)
+    return {"username": username, "email": email}

@@ -14,8 +14,8 @@ from botocore.exceptions import ClientError
 from pycognito.aws_srp import AWSSRP
 
 from tests.e2e.conftest import ALL_TRIGGERS, PASSWORD, TRIGGER_ARN, error_of, unique
+from tests.helpers import INCORRECT
 
-INCORRECT = ("NotAuthorizedException", "Incorrect username or password.")
 UNRECOGNIZABLE = ("InvalidLambdaResponseException", "Unrecognizable lambda output")
 
 

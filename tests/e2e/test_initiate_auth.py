@@ -18,8 +18,7 @@ from pycognito import Cognito
 import emulator
 from emulator.clock import FakeClock
 from tests.e2e.conftest import PASSWORD, error_of, unique
-
-INCORRECT = ("NotAuthorizedException", "Incorrect username or password.")
+from tests.helpers import INCORRECT
 
 
 def password_auth(idp: Any, client_id: str, username: str, password: str, **extra: str) -> dict[str, Any]:

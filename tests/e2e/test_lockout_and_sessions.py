@@ -22,9 +22,9 @@ import emulator
 from emulator.clock import FakeClock
 from emulator.state import User
 from tests.e2e.conftest import PASSWORD, TRIGGER_ARN, error_of, unique
+from tests.helpers import INCORRECT
 
 WRONG = "Wrong-Password-1"
-INCORRECT = ("NotAuthorizedException", "Incorrect username or password.")
 LOCKED = ("NotAuthorizedException", "Password attempts exceeded")
 
 

@@ -25,23 +25,23 @@ from typing import Any
 import pyotp
 import pytest
 import requests
-from botocore.exceptions import ClientError
 
 from emulator.stack import SEED_FILE
-from tests.e2e.conftest import PASSWORD, error_of, unique
+from tests.e2e.conftest import PASSWORD, unique
 from tests.e2e.test_passwordless_helpers import (
     ALL_FIRST_FACTORS,
     choose,
     initiate,
     link_token,
     message_to,
+    password_first,
     phone_number,
     respond,
+    three_answers_end_it,
 )
-from tests.e2e.test_passwordless_step_up import password_first
+from tests.helpers import INCORRECT
 from tests.webauthn_authenticator import SoftAuthenticator
 
-INCORRECT = ("NotAuthorizedException", "Incorrect username or password.")
 AUTHENTICATORS_SCHEMA = {"Name": "authenticators", "AttributeDataType": "String", "Mutable": True,
                          "StringAttributeConstraints": {"MinLength": "0", "MaxLength": "64"}}
 
@@ -167,13 +167,7 @@ def test_done_when(stack: Any, idp: Any, user: dict[str, str], monkeypatch: pyte
     a_minute_passes(user)
     round_ = choose(idp, user, "EMAIL_OTP")
     code = message_to(stack, user["email"])["code"]
-    wrong = f"{(int(code) + 1) % 10 ** 6:06d}"
-    for _ in range(2):
-        round_ = respond(idp, user, round_["Session"], wrong)
-        assert round_["ChallengeParameters"]["challenge"] == "EMAIL_OTP"
-    with pytest.raises(ClientError) as exc:
-        respond(idp, user, round_["Session"], wrong)
-    assert error_of(exc) == INCORRECT
+    three_answers_end_it(idp, user, round_, f"{(int(code) + 1) % 10 ** 6:06d}")
 
     # An authenticator app, enrolled through the API; then it signs in.
     enrollment = api.post("/auth/authenticators/totp", token=access)

@@ -11,15 +11,15 @@ from botocore.exceptions import ClientError
 from tests.e2e.conftest import error_of
 from tests.e2e.test_passwordless_helpers import (
     ALL_FIRST_FACTORS,
+    INCORRECT,
     choose,
     initiate,
     message_to,
     passwordless_user,
     respond,
     sent_to,
+    three_answers_end_it,
 )
-
-INCORRECT = ("NotAuthorizedException", "Incorrect username or password.")
 
 
 @pytest.fixture()
@@ -50,13 +50,7 @@ def test_an_email_code_signs_the_user_in(stack, idp, user):
 def test_three_wrong_codes_end_the_attempt(stack, idp, user):
     challenge = choose(idp, user, "EMAIL_OTP")
     code = message_to(stack, user["email"])["code"]
-    wrong = f"{(int(code) + 1) % 10**6:06d}"
-    for _ in range(2):
-        challenge = respond(idp, user, challenge["Session"], wrong)
-        assert challenge["ChallengeParameters"]["challenge"] == "EMAIL_OTP"
-    with pytest.raises(ClientError) as exc:
-        respond(idp, user, challenge["Session"], wrong)
-    assert error_of(exc) == INCORRECT
+    three_answers_end_it(idp, user, challenge, f"{(int(code) + 1) % 10**6:06d}")
 
 
 def test_a_reused_code_is_refused(stack, idp, user):

@@ -1,15 +1,23 @@
 """Helpers of the passwordless end-to-end tests (no tests here): a pool wired to the bundle's triggers with a
-user whose email and phone are verified, and the CUSTOM_AUTH calls a client makes (select a method, answer).
+user whose email and phone are verified, the CUSTOM_AUTH calls a client makes (select a method, answer, the
+password first), a counter of the authentication tables' DynamoDB requests and a capture of the logs.
 """
 
 from __future__ import annotations
 
+import contextlib
 import json
 import secrets
-from collections.abc import Callable
+from collections import Counter
+from collections.abc import Callable, Iterator
 from typing import Any
 
+import pytest
+from pycognito.aws_srp import AWSSRP
+from pynamodb.connection.base import Connection
+
 from tests.e2e.conftest import PASSWORD, unique
+from tests.helpers import INCORRECT
 
 POLICY_SCHEMA = [{"Name": "auth_policy", "AttributeDataType": "String", "Mutable": True,
                   "StringAttributeConstraints": {"MinLength": "0", "MaxLength": "2048"}},
@@ -74,18 +82,25 @@ def choose(idp: Any, user: dict[str, str], method: str, started: dict[str, Any] 
 
 
 ALL_FIRST_FACTORS = "EMAIL_OTP,SMS_OTP,MAGIC_LINK,TOTP,PASSKEY"
-INCORRECT = ("NotAuthorizedException", "Incorrect username or password.")
 
 
 def decoy_round(idp: Any, user: dict[str, str], method: str, answer: str,
                 started: dict[str, Any] | None = None) -> dict[str, Any]:
     """Choose ``method`` (one the user cannot use, or an unknown user): a round of that method is asked like a
     real one, and three answers end the sign-in with Cognito's error. The first round's parameters."""
-    from botocore.exceptions import ClientError
-
     round_ = choose(idp, user, method, started)
     first = round_["ChallengeParameters"]
     assert first["challenge"] == method, round_
+    three_answers_end_it(idp, user, round_, answer)
+    return dict(first)
+
+
+def three_answers_end_it(idp: Any, user: dict[str, str], round_: dict[str, Any], answer: str) -> None:
+    """Answer ``round_`` with ``answer`` three times: the same method is asked again twice, and the third
+    answer ends the sign-in with Cognito's error."""
+    from botocore.exceptions import ClientError
+
+    method = round_["ChallengeParameters"]["challenge"]
     for _ in range(2):
         round_ = respond(idp, user, round_["Session"], answer)
         assert round_["ChallengeParameters"]["challenge"] == method, round_
@@ -94,8 +109,7 @@ def decoy_round(idp: Any, user: dict[str, str], method: str, answer: str,
     except ClientError as exc:
         assert (exc.response["Error"]["Code"], exc.response["Error"]["Message"]) == INCORRECT
     else:
-        raise AssertionError("a decoy round signed the user in")
-    return dict(first)
+        raise AssertionError("a wrong answer signed the user in")
 
 
 def message_to(stack: Any, to: str, *, after: set[str] | None = None) -> dict[str, Any]:
@@ -113,3 +127,74 @@ def sent_to(stack: Any, to: str) -> list[dict[str, Any]]:
 def link_token(link: str) -> str:
     assert "#" in link, link
     return link.split("#", 1)[1]
+
+
+FIRST = "EMAIL_OTP,SMS_OTP,MAGIC_LINK,TOTP,PASSKEY,PASSWORD"
+SECOND = "EMAIL_OTP,SMS_OTP,TOTP,PASSKEY"
+WRITES = frozenset({"PutItem", "UpdateItem", "DeleteItem", "BatchWriteItem", "TransactWriteItems"})
+
+
+class DynamoCounter:
+    """Counts the DynamoDB requests pynamodb makes to the authentication tables while it is active."""
+
+    TABLES = ("CHALLENGE_TABLE", "TOTP_TABLE", "PASSKEY_TABLE")
+
+    def __init__(self, monkeypatch: pytest.MonkeyPatch) -> None:
+        import os
+
+        self.calls: Counter[str] = Counter()
+        tables = {os.environ[var] for var in self.TABLES}
+        real = Connection.dispatch
+
+        def counting(connection: Connection, operation: str, kwargs: dict[str, Any]) -> dict[str, Any]:
+            if kwargs.get("TableName") in tables or tables & set(kwargs.get("RequestItems") or ()):
+                self.calls[operation] += 1
+            return real(connection, operation, kwargs)
+
+        monkeypatch.setattr(Connection, "dispatch", counting)
+
+    @property
+    def requests(self) -> int:
+        return sum(self.calls.values())
+
+    @property
+    def writes(self) -> int:
+        return sum(n for op, n in self.calls.items() if op in WRITES)
+
+
+def sub_of(idp: Any, user: dict[str, str]) -> str:
+    attributes = idp.admin_get_user(UserPoolId=user["pool_id"], Username=user["username"])["UserAttributes"]
+    return next(a["Value"] for a in attributes if a["Name"] == "sub")
+
+
+@contextlib.contextmanager
+def capture_logs() -> Iterator[Any]:
+    """Every record of the bundle's logger, at DEBUG, as Lambda would write it (the triggers run in-process)."""
+    import io
+    import logging
+
+    from chalicelib.observability import logger
+
+    stream = io.StringIO()
+    handler = logging.StreamHandler(stream)
+    handler.setFormatter(logger.registered_formatter)
+    std = logging.getLogger("cogworks")
+    level = std.level
+    std.addHandler(handler)
+    std.setLevel(logging.DEBUG)
+    try:
+        yield stream
+    finally:
+        std.removeHandler(handler)
+        std.setLevel(level)
+
+
+def password_first(idp: Any, user: dict[str, str], password: str) -> dict[str, Any]:
+    helper = AWSSRP(username=user["username"], password=password, pool_id=user["pool_id"],
+                    client_id=user["client_id"], client=idp)
+    params = {**helper.get_auth_params(), "CHALLENGE_NAME": "SRP_A"}
+    started = idp.initiate_auth(ClientId=user["client_id"], AuthFlow="CUSTOM_AUTH", AuthParameters=params)
+    assert started["ChallengeName"] == "PASSWORD_VERIFIER"
+    return idp.respond_to_auth_challenge(
+        ClientId=user["client_id"], ChallengeName="PASSWORD_VERIFIER", Session=started["Session"],
+        ChallengeResponses=helper.process_challenge(started["ChallengeParameters"], params))

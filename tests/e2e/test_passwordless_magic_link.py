@@ -16,8 +16,8 @@ from tests.e2e.test_passwordless_helpers import (
     respond,
     sent_to,
 )
+from tests.helpers import INCORRECT
 
-INCORRECT = ("NotAuthorizedException", "Incorrect username or password.")
 EXISTING = {"signInMethod": "MAGIC_LINK", "alreadyHaveMagicLink": "yes"}
 
 

@@ -21,18 +21,21 @@ from chalicelib.auth.challenges.settings import ChallengeSettings
 from tests.e2e.conftest import error_of
 from tests.e2e.test_passwordless_helpers import (
     ALL_FIRST_FACTORS,
+    FIRST,
+    SECOND,
+    DynamoCounter,
+    capture_logs,
     choose,
     decoy_round,
     initiate,
     mark_enrolled,
+    password_first,
     passwordless_user,
     respond,
+    sub_of,
 )
-from tests.e2e.test_passwordless_step_up import password_first
-from tests.e2e.test_passwordless_totp import FIRST, SECOND, DynamoCounter, capture_logs, sub_of
+from tests.helpers import INCORRECT
 from tests.webauthn_authenticator import UP, UV, SoftAuthenticator, tamper_client_data, unb64url
-
-INCORRECT = ("NotAuthorizedException", "Incorrect username or password.")
 
 
 @pytest.fixture(autouse=True)

@@ -4,27 +4,12 @@ second factors and the chosen code."""
 
 from __future__ import annotations
 
-from typing import Any
-
 import pytest
 from botocore.exceptions import ClientError
-from pycognito.aws_srp import AWSSRP
 
 from tests.e2e.conftest import error_of
-from tests.e2e.test_passwordless_helpers import message_to, passwordless_user, respond
-
-INCORRECT = ("NotAuthorizedException", "Incorrect username or password.")
-
-
-def password_first(idp: Any, user: dict[str, str], password: str) -> dict[str, Any]:
-    helper = AWSSRP(username=user["username"], password=password, pool_id=user["pool_id"],
-                    client_id=user["client_id"], client=idp)
-    params = {**helper.get_auth_params(), "CHALLENGE_NAME": "SRP_A"}
-    started = idp.initiate_auth(ClientId=user["client_id"], AuthFlow="CUSTOM_AUTH", AuthParameters=params)
-    assert started["ChallengeName"] == "PASSWORD_VERIFIER"
-    return idp.respond_to_auth_challenge(
-        ClientId=user["client_id"], ChallengeName="PASSWORD_VERIFIER", Session=started["Session"],
-        ChallengeResponses=helper.process_challenge(started["ChallengeParameters"], params))
+from tests.e2e.test_passwordless_helpers import message_to, password_first, passwordless_user, respond
+from tests.helpers import INCORRECT
 
 
 def test_password_then_an_sms_code(stack, idp, make_pool):

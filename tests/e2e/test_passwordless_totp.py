@@ -6,36 +6,34 @@ unknown user get the same round, which no code passes; a sign-in costs at most 4
 
 from __future__ import annotations
 
-import contextlib
 import threading
 import time
-from collections import Counter
 from collections.abc import Iterator
 from typing import Any
 
 import pyotp
 import pytest
 from botocore.exceptions import ClientError
-from pynamodb.connection.base import Connection
 
 from chalicelib.auth.challenges import totp
 from chalicelib.models.authenticator import TotpSecret
 from tests.e2e.conftest import error_of
 from tests.e2e.test_passwordless_helpers import (
     ALL_FIRST_FACTORS,
+    FIRST,
+    SECOND,
+    DynamoCounter,
+    capture_logs,
     choose,
     decoy_round,
     initiate,
     mark_enrolled,
+    password_first,
     passwordless_user,
     respond,
+    sub_of,
 )
-from tests.e2e.test_passwordless_step_up import password_first
-
-INCORRECT = ("NotAuthorizedException", "Incorrect username or password.")
-FIRST = "EMAIL_OTP,SMS_OTP,MAGIC_LINK,TOTP,PASSKEY,PASSWORD"
-SECOND = "EMAIL_OTP,SMS_OTP,TOTP,PASSKEY"
-WRITES = frozenset({"PutItem", "UpdateItem", "DeleteItem", "BatchWriteItem", "TransactWriteItems"})
+from tests.helpers import INCORRECT
 
 
 @pytest.fixture(autouse=True)
@@ -43,39 +41,6 @@ def policy(monkeypatch: pytest.MonkeyPatch) -> None:
     """The pool lists TOTP and PASSKEY (the triggers run in this process and read the policy per call)."""
     monkeypatch.setenv("AUTH_FIRST_FACTORS", FIRST)
     monkeypatch.setenv("AUTH_SECOND_FACTORS", SECOND)
-
-
-class DynamoCounter:
-    """Counts the DynamoDB requests pynamodb makes to the authentication tables while it is active."""
-
-    TABLES = ("CHALLENGE_TABLE", "TOTP_TABLE", "PASSKEY_TABLE")
-
-    def __init__(self, monkeypatch: pytest.MonkeyPatch) -> None:
-        import os
-
-        self.calls: Counter[str] = Counter()
-        tables = {os.environ[var] for var in self.TABLES}
-        real = Connection.dispatch
-
-        def counting(connection: Connection, operation: str, kwargs: dict[str, Any]) -> dict[str, Any]:
-            if kwargs.get("TableName") in tables or tables & set(kwargs.get("RequestItems") or ()):
-                self.calls[operation] += 1
-            return real(connection, operation, kwargs)
-
-        monkeypatch.setattr(Connection, "dispatch", counting)
-
-    @property
-    def requests(self) -> int:
-        return sum(self.calls.values())
-
-    @property
-    def writes(self) -> int:
-        return sum(n for op, n in self.calls.items() if op in WRITES)
-
-
-def sub_of(idp: Any, user: dict[str, str]) -> str:
-    attributes = idp.admin_get_user(UserPoolId=user["pool_id"], Username=user["username"])["UserAttributes"]
-    return next(a["Value"] for a in attributes if a["Name"] == "sub")
 
 
 def owner(idp: Any, user: dict[str, str]) -> str:
@@ -265,28 +230,6 @@ def test_a_sign_in_costs_at_most_four_requests_and_two_writes(idp, user, secret,
     assert "AuthenticationResult" in respond(idp, user, challenge["Session"], code(secret))
     assert counter.requests <= 4 and counter.writes <= 2, counter.calls
     assert dict(counter.calls) == {"BatchGetItem": 1, "PutItem": 1}  # the state and the secret in one read
-
-
-@contextlib.contextmanager
-def capture_logs() -> Iterator[Any]:
-    """Every record of the bundle's logger, at DEBUG, as Lambda would write it (the triggers run in-process)."""
-    import io
-    import logging
-
-    from chalicelib.observability import logger
-
-    stream = io.StringIO()
-    handler = logging.StreamHandler(stream)
-    handler.setFormatter(logger.registered_formatter)
-    std = logging.getLogger("cogworks")
-    level = std.level
-    std.addHandler(handler)
-    std.setLevel(logging.DEBUG)
-    try:
-        yield stream
-    finally:
-        std.removeHandler(handler)
-        std.setLevel(level)
 
 
 @pytest.fixture()

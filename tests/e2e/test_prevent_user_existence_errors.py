@@ -17,8 +17,8 @@ from botocore.exceptions import ClientError
 from pycognito.aws_srp import AWSSRP
 
 from tests.e2e.conftest import ALL_TRIGGERS, PASSWORD, TRIGGER_ARN, error_of, unique
+from tests.helpers import INCORRECT
 
-INCORRECT = ("NotAuthorizedException", "Incorrect username or password.")
 NOT_FOUND = ("UserNotFoundException", "User does not exist.")
 SALT = re.compile(r"^[1-9a-f][0-9a-f]{31}$")
 CUSTOM_TRIGGERS = {"DefineAuthChallenge", "CreateAuthChallenge", "VerifyAuthChallengeResponse"}

@@ -10,12 +10,13 @@ from urllib.parse import parse_qs, urlparse
 import pytest
 from botocore.exceptions import ClientError
 
+from chalicelib import aws
 from chalicelib.risk import config as risk_config
 from chalicelib.services.auth import AuthService, Tokens
 from chalicelib.services.cognito import CognitoConfig, CognitoIdp, UserContext
 from chalicelib.services.errors import CognitoError
 from tests.e2e.conftest import error_of
-from tests.helpers import PASSWORD, unique
+from tests.helpers import PASSWORD, admin_user
 
 PLUS = {"UserPoolAddOns": {"AdvancedSecurityMode": "ENFORCED"}, "UserPoolTier": "PLUS"}
 NOTIFY = {"From": "security@example.com", "SourceArn": "arn:aws:ses:us-east-1:123456789012:identity/example.com",
@@ -30,25 +31,16 @@ def takeover(medium: str = "NO_ACTION", high: str = "BLOCK", notify: bool = Fals
 
 
 @pytest.fixture()
-def risky_pool(idp: Any, make_pool: Any, stack: Any, monkeypatch: pytest.MonkeyPatch) -> dict[str, Any]:
+def risky_pool(idp: Any, make_pool: Any, use_pool: Any) -> dict[str, Any]:
     pool_id, client_id = make_pool(pool=PLUS)
     idp.set_risk_configuration(UserPoolId=pool_id, AccountTakeoverRiskConfiguration=takeover(notify=True))
-    username = unique()
-    email = f"{username}@example.com"
-    idp.admin_create_user(UserPoolId=pool_id, Username=username, MessageAction="SUPPRESS",
-                          UserAttributes=[{"Name": "email", "Value": email},
-                                          {"Name": "email_verified", "Value": "true"}])
-    idp.admin_set_user_password(UserPoolId=pool_id, Username=username, Password=PASSWORD, Permanent=True)
-    monkeypatch.setenv("USER_POOL_ID", pool_id)
-    monkeypatch.setenv("USER_POOL_CLIENT_ID", client_id)
-    monkeypatch.delenv("USER_POOL_CLIENT_SECRET", raising=False)
+    use_pool(pool_id, client_id)
     risk_config.clear_cache()
-    return {"pool_id": pool_id, "client_id": client_id, "username": username, "email": email}
+    return {"pool_id": pool_id, "client_id": client_id, **admin_user(idp, pool_id)}
 
 
 def sign_in(password: str, username: str, ip: str = "203.0.113.5", device: str | None = None) -> Any:
-    service = AuthService(CognitoIdp(__import__("chalicelib.aws", fromlist=["x"]).cognito_idp(),
-                                     CognitoConfig.from_env()))
+    service = AuthService(CognitoIdp(aws.cognito_idp(), CognitoConfig.from_env()))
     return service.sign_in(username, password, UserContext(ip_address=ip, user_agent="Mozilla/5.0 e2e"), device)
 
 

@@ -15,7 +15,7 @@ from chalicelib import aws
 from chalicelib.risk import config as risk_config
 from chalicelib.services.auth import AuthService, Tokens
 from chalicelib.services.cognito import CognitoConfig, CognitoIdp, UserContext
-from tests.helpers import PASSWORD, unique
+from tests.helpers import PASSWORD, admin_user
 
 PLUS = {"UserPoolAddOns": {"AdvancedSecurityMode": "ENFORCED"}, "UserPoolTier": "PLUS"}
 TAKEOVER = {"Actions": {"LowAction": {"Notify": False, "EventAction": "NO_ACTION"},
@@ -26,24 +26,12 @@ AGENT = "Mozilla/5.0 (Macintosh) Safari/17 e2e"
 
 
 @pytest.fixture()
-def user(idp: Any, make_pool: Any, monkeypatch: pytest.MonkeyPatch) -> dict[str, str]:
+def user(idp: Any, make_pool: Any, use_pool: Any) -> dict[str, str]:
     pool_id, client_id = make_pool(pool=PLUS, client={"PreventUserExistenceErrors": "ENABLED"})
     idp.set_risk_configuration(UserPoolId=pool_id, AccountTakeoverRiskConfiguration=TAKEOVER)
-    username = unique()
-    email = f"{username}@example.com"
-    idp.admin_create_user(UserPoolId=pool_id, Username=username, MessageAction="SUPPRESS",
-                          UserAttributes=[{"Name": "email", "Value": email},
-                                          {"Name": "email_verified", "Value": "true"}])
-    idp.admin_set_user_password(UserPoolId=pool_id, Username=username, Password=PASSWORD, Permanent=True)
-    # The running API (same process) talks to this pool.
-    from emulator import EMULATOR
-
-    monkeypatch.setenv("USER_POOL_ID", pool_id)
-    monkeypatch.setenv("USER_POOL_CLIENT_ID", client_id)
-    monkeypatch.setenv("COGNITO_ISSUER", EMULATOR.issuer(pool_id))
-    monkeypatch.delenv("USER_POOL_CLIENT_SECRET", raising=False)
+    use_pool(pool_id, client_id)  # the running API (same process) talks to this pool
     risk_config.clear_cache()
-    return {"pool_id": pool_id, "username": username, "email": email}
+    return {"pool_id": pool_id, **admin_user(idp, pool_id)}
 
 
 def at_home(username: str) -> Any:

@@ -84,22 +84,6 @@ def api(api_app: Chalice) -> Api:
     return Api(Client(api_app, stage_name="local", project_dir=str(ROOT)))
 
 
-@pytest.fixture()
-def use_pool(stack: Any, monkeypatch: pytest.MonkeyPatch) -> Callable[..., None]:
-    """Point the API at another pool and app client (and client secret) for this test."""
-
-    def _use(pool_id: str, client_id: str, secret: str | None = None) -> None:
-        monkeypatch.setenv("USER_POOL_ID", pool_id)
-        monkeypatch.setenv("USER_POOL_CLIENT_ID", client_id)
-        monkeypatch.setenv("COGNITO_ISSUER", emulator.EMULATOR.issuer(pool_id))
-        if secret:
-            monkeypatch.setenv("USER_POOL_CLIENT_SECRET", secret)
-        else:
-            monkeypatch.delenv("USER_POOL_CLIENT_SECRET", raising=False)
-
-    return _use
-
-
 def new_user() -> tuple[str, str]:
     username = unique()
     return username, f"{username}@example.com"

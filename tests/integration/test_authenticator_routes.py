@@ -20,12 +20,10 @@ from chalice.test import Client
 
 from chalicelib.api import auth_routes, authenticator_routes, passwordless_routes
 from tests.conftest import ROOT
-from tests.e2e.test_passwordless_helpers import passwordless_user
-from tests.e2e.test_passwordless_totp import FIRST, SECOND
+from tests.e2e.test_passwordless_helpers import FIRST, SECOND, passwordless_user
+from tests.helpers import INCORRECT
 from tests.integration.conftest import Api, Reply
 from tests.webauthn_authenticator import SoftAuthenticator, unb64url
-
-INCORRECT = ("NotAuthorizedException", "Incorrect username or password.")
 
 
 @pytest.fixture(scope="module")

@@ -15,9 +15,8 @@ from chalice.test import Client
 from chalicelib.api import auth_routes, passwordless_routes
 from tests.conftest import ROOT
 from tests.e2e.test_passwordless_helpers import message_to, passwordless_user, sent_to
+from tests.helpers import INCORRECT
 from tests.integration.conftest import Api, Reply
-
-INCORRECT = ("NotAuthorizedException", "Incorrect username or password.")
 
 
 @pytest.fixture(scope="module")

@@ -19,7 +19,7 @@ from chalicelib.risk import config as risk_config
 from chalicelib.risk import links
 from chalicelib.risk.context import normalise_username
 from tests.conftest import ROOT
-from tests.helpers import PASSWORD, unique
+from tests.helpers import PASSWORD, admin_user
 
 PLUS = {"UserPoolAddOns": {"AdvancedSecurityMode": "ENFORCED"}, "UserPoolTier": "PLUS"}
 TAKEOVER = {"Actions": {"LowAction": {"Notify": False, "EventAction": "NO_ACTION"},
@@ -69,11 +69,7 @@ def site(http: Any, idp: Any, make_pool: Callable[..., tuple[str, str]], use_poo
         pool = pool_id
 
         def user(self, admin: bool = False) -> str:
-            username = unique()
-            idp.admin_create_user(UserPoolId=pool_id, Username=username, MessageAction="SUPPRESS",
-                                  UserAttributes=[{"Name": "email", "Value": f"{username}@example.com"},
-                                                  {"Name": "email_verified", "Value": "true"}])
-            idp.admin_set_user_password(UserPoolId=pool_id, Username=username, Password=PASSWORD, Permanent=True)
+            username = admin_user(idp, pool_id)["username"]
             if admin:
                 idp.admin_add_user_to_group(UserPoolId=pool_id, Username=username, GroupName="admins")
             return username

@@ -21,15 +21,18 @@ from chalice import Chalice
 
 from chalicelib.api import cookies
 from chalicelib.risk import config as risk_config
-from chalicelib.risk.service import RiskService
-from tests.helpers import PASSWORD, unique
+from chalicelib.risk import store as risk_store
+from chalicelib.risk.api import HELD_PREFIX
+from chalicelib.risk.context import normalise_username
+from chalicelib.risk.service import HOLD_SECONDS, RiskService, read_hold
+from chalicelib.risk.triggers import post_authentication_learn
+from tests.helpers import INCORRECT, PASSWORD, admin_user
 from tests.integration.conftest import gateway_event
 
 PLUS = {"UserPoolAddOns": {"AdvancedSecurityMode": "ENFORCED"}, "UserPoolTier": "PLUS"}
 HOME_IP, CAFE_IP = "203.0.113.10", "198.51.100.23"
 AGENT = "Mozilla/5.0 (X11; Linux x86_64) Firefox/140.0"
 BLOCKED = ("NotAuthorizedException", "Unable to login because of security reasons.")
-INCORRECT = ("NotAuthorizedException", "Incorrect username or password.")
 
 
 def takeover(low: str = "NO_ACTION", medium: str = "MFA_REQUIRED", high: str = "MFA_REQUIRED") -> dict[str, Any]:
@@ -76,14 +79,7 @@ class Pool:
     idp: Any
 
     def user(self, *, verified: bool = True) -> dict[str, str]:
-        username = unique()
-        email = f"{username}@example.com"
-        self.idp.admin_create_user(UserPoolId=self.pool_id, Username=username, MessageAction="SUPPRESS",
-                                   UserAttributes=[{"Name": "email", "Value": email},
-                                                   {"Name": "email_verified", "Value": str(verified).lower()}])
-        self.idp.admin_set_user_password(UserPoolId=self.pool_id, Username=username, Password=PASSWORD,
-                                         Permanent=True)
-        return {"username": username, "email": email}
+        return admin_user(self.idp, self.pool_id, verified=verified)
 
     def sign_in(self, user: dict[str, str], *, ip: str, device: str | None = None, password: str = PASSWORD,
                 headers: dict[str, str] | None = None) -> Answer:
@@ -276,8 +272,6 @@ def test_audit_mode_scores_the_same_sign_in_and_changes_nothing(stack: Any,
 def dynamodb_requests() -> Iterator[list[str]]:
     """The DynamoDB operations the risk store's clients send meanwhile (the API's and the triggers', which the
     local stack runs in this process), counted by a botocore hook as bench/risk_scoring.py counts them."""
-    from chalicelib.risk import store as risk_store
-
     sent: list[str] = []
 
     def hook(event_name: str, **_: Any) -> None:
@@ -326,8 +320,6 @@ def assert_knows(pool: Pool, user: dict[str, str], ip: str, device: str | None) 
 
 def held_session(asked: Answer) -> tuple[str, str]:
     """The hold token and Cognito's session inside the session the API handed out with a held step-up."""
-    from chalicelib.risk.api import HELD_PREFIX
-
     session = asked.body["session"]
     assert session.startswith(HELD_PREFIX), session[:20]
     token, _, cognito_session = session[len(HELD_PREFIX):].partition("~")
@@ -338,8 +330,6 @@ def test_feedback_between_the_password_and_the_code_is_kept(stack: Any, pool: Po
     """The one-write learning is conditional on the place's trust being what the API read: feedback given in
     between (here: the owner says the pending sign-in was not them) makes PostAuthentication read and write
     instead, keeping the distrust, and still resolving the event."""
-    from chalicelib.risk.context import normalise_username
-
     user = pool.user()
     settle(pool, user)
     before = outbox_ids(stack)
@@ -365,7 +355,7 @@ def test_a_tampered_hold_token_costs_a_read_and_changes_nothing_else(stack: Any,
     asked = pool.sign_in(user, ip=CAFE_IP)
     token, cognito_session = held_session(asked)
     body, mac = token.split(".")
-    forged = f"cwrisk~{body}.{'0' * len(mac)}~{cognito_session}"
+    forged = f"{HELD_PREFIX}{body}.{'0' * len(mac)}~{cognito_session}"
     with dynamodb_requests() as sent:
         done = pool.answer(user, Answer(asked.status, {**asked.body, "session": forged}, []),
                            code_sent_to(stack, user["email"], before), ip=CAFE_IP, device=asked.device())
@@ -400,7 +390,7 @@ def test_a_held_session_belongs_to_its_user(stack: Any, pool: Pool) -> None:
     theirs = pool.sign_in(other, ip=CAFE_IP)
     token, _ = held_session(theirs)
     _, cognito_session = held_session(asked)
-    swapped = Answer(asked.status, {**asked.body, "session": f"cwrisk~{token}~{cognito_session}"}, [])
+    swapped = Answer(asked.status, {**asked.body, "session": f"{HELD_PREFIX}{token}~{cognito_session}"}, [])
     with dynamodb_requests() as sent:
         done = pool.answer(user, swapped, code_sent_to(stack, user["email"], before), ip=CAFE_IP,
                            device=asked.device())
@@ -426,9 +416,6 @@ def test_an_abandoned_step_up_stays_in_the_history_and_a_later_sign_in_does_not_
 
 def test_a_retried_post_authentication_keeps_the_event_passed_and_the_place_as_learned(stack: Any,
                                                                                       pool: Pool) -> None:
-    from chalicelib.risk.context import normalise_username
-    from chalicelib.risk.triggers import post_authentication_learn
-
     user = pool.user()
     settle(pool, user)
     before = outbox_ids(stack)
@@ -451,8 +438,6 @@ def test_a_retried_post_authentication_keeps_the_event_passed_and_the_place_as_l
 
 @pytest.mark.parametrize("case", ["valid", "expired", "another pool", "another user", "forged", "truncated"])
 def test_only_a_valid_hold_token_for_this_user_is_read(stack: Any, pool: Pool, case: str) -> None:
-    from chalicelib.risk.service import HOLD_SECONDS, read_hold
-
     user = pool.user()
     settle(pool, user)
     asked = pool.sign_in(user, ip=CAFE_IP)
@@ -481,8 +466,6 @@ def test_only_a_valid_hold_token_for_this_user_is_read(stack: Any, pool: Pool, c
 
 def test_a_known_device_on_a_new_network_keeps_its_first_sight_and_trust_after_the_one_write(
         stack: Any, pool: Pool) -> None:
-    from chalicelib.risk.context import normalise_username
-
     user = pool.user()
     home = settle(pool, user)
     store = RiskService(pool.pool_id).store
