@@ -39,7 +39,6 @@ from chalicelib.api.models_admin import (
     SignupRulesResponse,
 )
 from chalicelib.api.openapi import AdminOnly, RouteSpec
-from chalicelib.services.cognito import CognitoConfig
 from chalicelib.services.errors import RequestValidationError
 from chalicelib.signup import store
 from chalicelib.signup.rules import normalize_domain
@@ -53,10 +52,6 @@ TRANSLATIONS: Final[Translations] = {
 }
 
 
-def _pool_id() -> str:
-    return CognitoConfig.from_env().user_pool_id
-
-
 def _actor(call: Call) -> str:
     claims = call.principal.claims if call.principal else {}
     return str(claims.get("username") or claims.get("sub") or "unknown")[:128]
@@ -65,13 +60,13 @@ def _actor(call: Call) -> str:
 # ---------------------------------------------------------------- handlers
 
 
-def get_rules(_call: Call) -> Response:
-    return json_response(store.load_rules(_pool_id()).to_json())
+def get_rules(call: Call) -> Response:
+    return json_response(store.load_rules(call.pool_id).to_json())
 
 
 def put_rules(call: Call) -> Response:
     body: PutRulesRequest = call.body
-    saved = store.save_rules(_pool_id(), body.rules, expected_version=body.expected_version, actor=_actor(call),
+    saved = store.save_rules(call.pool_id, body.rules, expected_version=body.expected_version, actor=_actor(call),
                              now=time.time())
     return json_response(saved.to_json())
 
@@ -84,21 +79,21 @@ def create_invite(call: Call) -> Response:
         if domain is None:
             raise RequestValidationError("emailDomain: is not a domain name")
     now = time.time()
-    created = store.create_invite(_pool_id(), expires_in=body.expires_in_days * 86400, email_domain=domain,
+    created = store.create_invite(call.pool_id, expires_in=body.expires_in_days * 86400, email_domain=domain,
                                   note=body.note, actor=_actor(call), now=now)
     return json_response(created.to_json(now), 201)
 
 
 def list_invites(call: Call) -> Response:
     query: InviteListQuery = call.query
-    records, following = store.list_invites(_pool_id(), limit=query.limit, after=query.next_token)
+    records, following = store.list_invites(call.pool_id, limit=query.limit, after=query.next_token)
     now = time.time()
     return json_response({"inviteCodes": [r.to_json(now) for r in records], "nextToken": following})
 
 
 def delete_invite(call: Call) -> Response:
     invite_id = call.path.invite_id
-    if not store.revoke_invite(_pool_id(), invite_id):
+    if not store.revoke_invite(call.pool_id, invite_id):
         raise NotFoundError("Invite code not found.")
     return json_response({"deleted": True, "id": invite_id})
 

@@ -38,6 +38,11 @@ class Call:
     path: Any = None
     query: Any = None
 
+    @property
+    def pool_id(self) -> str:
+        """The user pool this API serves (USER_POOL_ID, read now: the stage's environment is set per call)."""
+        return CognitoConfig.from_env().user_pool_id
+
 
 def admin_group() -> str:
     return (os.environ.get(ADMIN_GROUP_ENV) or "").strip() or DEFAULT_ADMIN_GROUP

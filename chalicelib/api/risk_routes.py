@@ -41,7 +41,6 @@ from chalicelib.api.openapi import AdminOnly, RouteSpec
 from chalicelib.risk import history, links
 from chalicelib.risk.history import FEEDBACK_VALUES
 from chalicelib.risk.store import RiskStoreError
-from chalicelib.services.cognito import CognitoConfig
 from chalicelib.services.errors import ApiError
 
 ADMIN: Final = AdminOnly("AccessDeniedException", "You are not allowed to read auth events.")
@@ -70,16 +69,14 @@ def _invalid_link_page() -> Response:
 def list_events(call: Call) -> Response:
     path: AuthEventsPath = call.path
     query: AuthEventsQuery = call.query
-    pool_id = CognitoConfig.from_env().user_pool_id
-    return json_response(history.list_events(pool_id, path.username, query.limit, query.next_token))
+    return json_response(history.list_events(call.pool_id, path.username, query.limit, query.next_token))
 
 
 def admin_feedback(call: Call) -> Response:
     path: EventFeedbackPath = call.path
     body: AdminFeedbackRequest = call.body
-    pool_id = CognitoConfig.from_env().user_pool_id
     try:
-        history.admin_feedback(pool_id, path.username, path.event_id, body.feedback_value)
+        history.admin_feedback(call.pool_id, path.username, path.event_id, body.feedback_value)
     except LookupError:
         raise NotFoundError("Auth event not found.") from None
     return json_response({"eventId": path.event_id, "feedbackValue": body.feedback_value})

@@ -63,7 +63,11 @@ class Released:
 
     def again(self, session: str) -> str:
         """``session`` (Cognito's next round of the same sign-in) carrying the same hold token."""
-        return f"{HELD_PREFIX}{self.token}~{session}" if self.token else session
+        return _carrying(self.token, session)
+
+
+def _carrying(token: str | None, session: str) -> str:
+    return f"{HELD_PREFIX}{token}~{session}" if token else session
 
 
 def attempt_context(user_context: Any, device_id: str | None = None) -> AttemptContext:
@@ -146,8 +150,7 @@ class ApiRisk:
         the hold token (:func:`chalicelib.risk.service.sign_hold`); Cognito's as it is otherwise."""
         if attempt is None or attempt.response != "InProgress" or not attempt.event_id:
             return session
-        return Released(session, None, sign_hold(self.service.pool_id, attempt, self.service.clock()) or "").again(
-            session)
+        return _carrying(sign_hold(self.service.pool_id, attempt, self.service.clock()), session)
 
     def release(self, username: str, session: str) -> Released:
         """Cognito's session without the hold token, and what that token says (``held`` None if it is not valid

@@ -18,7 +18,7 @@ import secrets
 import threading
 from collections.abc import Mapping
 from dataclasses import dataclass, field
-from typing import Any, Final
+from typing import TYPE_CHECKING, Any, Final
 
 from boto3.dynamodb.types import TypeDeserializer, TypeSerializer
 from botocore.exceptions import BotoCoreError, ClientError
@@ -37,6 +37,9 @@ from chalicelib.risk.engine import (
     cleared_buckets,
     learnable,
 )
+
+if TYPE_CHECKING:
+    from chalicelib.risk.service import Learned
 
 SOURCE_BUCKET_SECONDS: Final = 300
 SOURCE_BUCKETS: Final = 3
@@ -409,7 +412,7 @@ class RiskStore:
                 raise
             self._call("update_item", **update)  # the event was resolved already (a retry): learn only
 
-    def learn_held(self, pool_id: str, username_key: str, learned: Any, now: float) -> bool:
+    def learn_held(self, pool_id: str, username_key: str, learned: Learned, now: float) -> bool:
         """PostAuthentication of a step-up the API held (:class:`chalicelib.risk.service.Learned` with ``event``
         and ``before``): learn the device, network and IP and resolve the event to Pass in one
         TransactWriteItems, without reading. Each place is written whole from what the API read at the

@@ -171,8 +171,7 @@ def verify(event: dict[str, Any], services: Services) -> bool:
     store, now = services.store, services.clock()
     user_key = store.user_key(user.pool_id, user.username)
     answer = guard(request.get("challengeAnswer"))
-    wanted = plugin.record_key(user, answer, private) if answer is not None else None
-    state, record = store.get_with(user_key, wanted) if wanted is not None else (store.get(user_key), None)
+    state, record = store.get_with(user_key, plugin.record_key(user, answer, private) if answer is not None else None)
     if state is not None and state.locked(now):
         logger.info("answer refused: user locked", extra={"method": plugin.NAME})
         return False

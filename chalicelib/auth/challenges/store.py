@@ -61,8 +61,11 @@ class DynamoStore:
         except model.DoesNotExist:
             return None
 
-    def get_with(self, user_key: str, other: RecordKey) -> tuple[StateView | None, Any]:
-        """The user's state and another item (a plug-in's, :meth:`Challenge.record_key`) in one request."""
+    def get_with(self, user_key: str, other: RecordKey | None) -> tuple[StateView | None, Any]:
+        """The user's state and another item (a plug-in's, :meth:`Challenge.record_key`; None: none) in one
+        request."""
+        if other is None:
+            return self.get(user_key), None
         state, record = get_many([(self._model(), user_key, None), other])
         return (self._view(user_key, state) if state is not None else None), record
 
