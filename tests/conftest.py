@@ -35,7 +35,15 @@ os.environ.update(stage_environment("local"))
 
 # The running local stack, as `make run` serves it, on free ports in a background thread: one per session,
 # shared by the e2e and integration tests (chalice cannot serve one app twice).
-from tests.helpers import ALL_TRIGGERS, PASSWORD, TRIGGER_ARN, RunningStack, free_port, unique  # noqa: E402
+from tests.helpers import (  # noqa: E402
+    ALL_TRIGGERS,
+    PASSWORD,
+    TRIGGER_ARN,
+    RunningStack,
+    capture_logs,
+    free_port,
+    unique,
+)
 
 
 @pytest.fixture(scope="session")
@@ -124,3 +132,10 @@ def use_pool(stack: RunningStack, monkeypatch: pytest.MonkeyPatch) -> Callable[.
             monkeypatch.delenv("USER_POOL_CLIENT_SECRET", raising=False)
 
     return _use
+
+
+@pytest.fixture()
+def captured() -> Iterator[Any]:
+    """What the bundle's logger writes during the test, at DEBUG, as Lambda would (tests.helpers.capture_logs)."""
+    with capture_logs() as stream:
+        yield stream

@@ -144,3 +144,25 @@ def admin_user(idp: Any, pool_id: str, *, verified: bool = True, **attributes: s
                           UserAttributes=[{"Name": k, "Value": v} for k, v in values.items()])
     idp.admin_set_user_password(UserPoolId=pool_id, Username=username, Password=PASSWORD, Permanent=True)
     return {"username": username, "email": email}
+
+
+@contextlib.contextmanager
+def capture_logs() -> Iterator[Any]:
+    """Every record of the bundle's logger, at DEBUG, as Lambda would write it (the triggers run in-process)."""
+    import io
+    import logging
+
+    from chalicelib.observability import logger
+
+    stream = io.StringIO()
+    handler = logging.StreamHandler(stream)
+    handler.setFormatter(logger.registered_formatter)
+    std = logging.getLogger("cogworks")
+    level = std.level
+    std.addHandler(handler)
+    std.setLevel(logging.DEBUG)
+    try:
+        yield stream
+    finally:
+        std.removeHandler(handler)
+        std.setLevel(level)

@@ -11,9 +11,9 @@ from typing import Any
 import jwt
 import pytest
 from botocore.exceptions import ClientError
-from pycognito.aws_srp import AWSSRP
 
 from tests.e2e.conftest import ALL_TRIGGERS, PASSWORD, TRIGGER_ARN, error_of, unique
+from tests.e2e.test_passwordless_helpers import password_first
 from tests.helpers import INCORRECT
 
 UNRECOGNIZABLE = ("InvalidLambdaResponseException", "Unrecognizable lambda output")
@@ -137,20 +137,8 @@ def test_admin_custom_auth_runs_the_same_rounds(idp, two_rounds):
 # SRP_A then PASSWORD_VERIFIER inside CUSTOM_AUTH, decided by the bundle's define_auth_challenge.
 
 
-def custom_srp(idp: Any, user: dict[str, str], password: str) -> dict[str, Any]:
-    helper = AWSSRP(username=user["username"], password=password, pool_id=user["pool_id"],
-                    client_id=user["client_id"], client=idp)
-    params = {**helper.get_auth_params(), "CHALLENGE_NAME": "SRP_A"}
-    started = idp.initiate_auth(ClientId=user["client_id"], AuthFlow="CUSTOM_AUTH", AuthParameters=params)
-    assert started["ChallengeName"] == "PASSWORD_VERIFIER"
-    assert set(started["ChallengeParameters"]) >= {"SALT", "SRP_B", "SECRET_BLOCK", "USER_ID_FOR_SRP", "USERNAME"}
-    return idp.respond_to_auth_challenge(
-        ClientId=user["client_id"], ChallengeName="PASSWORD_VERIFIER", Session=started["Session"],
-        ChallengeResponses=helper.process_challenge(started["ChallengeParameters"], params))
-
-
 def test_srp_a_then_password_verifier_issues_tokens_for_the_right_password(stack, idp, confirmed_user):
-    result = custom_srp(idp, confirmed_user, PASSWORD)
+    result = password_first(idp, confirmed_user, PASSWORD)
     assert "AccessToken" in result["AuthenticationResult"]
     sessions = [e["request"]["session"] for e in custom_events(stack, confirmed_user["pool_id"],
                                                                 "DefineAuthChallenge")]
@@ -163,7 +151,7 @@ def test_srp_a_then_password_verifier_issues_tokens_for_the_right_password(stack
 
 def test_srp_a_then_password_verifier_fails_for_a_wrong_password(stack, idp, confirmed_user):
     with pytest.raises(ClientError) as exc:
-        custom_srp(idp, confirmed_user, "Wrong-Password-1")
+        password_first(idp, confirmed_user, "Wrong-Password-1")
     assert error_of(exc) == INCORRECT
     last = custom_events(stack, confirmed_user["pool_id"], "DefineAuthChallenge")[-1]
     assert last["request"]["session"][-1] == {"challengeName": "PASSWORD_VERIFIER", "challengeResult": False,

@@ -5,11 +5,10 @@ password first), a counter of the authentication tables' DynamoDB requests and a
 
 from __future__ import annotations
 
-import contextlib
 import json
 import secrets
 from collections import Counter
-from collections.abc import Callable, Iterator
+from collections.abc import Callable
 from typing import Any
 
 import pytest
@@ -167,34 +166,13 @@ def sub_of(idp: Any, user: dict[str, str]) -> str:
     return next(a["Value"] for a in attributes if a["Name"] == "sub")
 
 
-@contextlib.contextmanager
-def capture_logs() -> Iterator[Any]:
-    """Every record of the bundle's logger, at DEBUG, as Lambda would write it (the triggers run in-process)."""
-    import io
-    import logging
-
-    from chalicelib.observability import logger
-
-    stream = io.StringIO()
-    handler = logging.StreamHandler(stream)
-    handler.setFormatter(logger.registered_formatter)
-    std = logging.getLogger("cogworks")
-    level = std.level
-    std.addHandler(handler)
-    std.setLevel(logging.DEBUG)
-    try:
-        yield stream
-    finally:
-        std.removeHandler(handler)
-        std.setLevel(level)
-
-
 def password_first(idp: Any, user: dict[str, str], password: str) -> dict[str, Any]:
     helper = AWSSRP(username=user["username"], password=password, pool_id=user["pool_id"],
                     client_id=user["client_id"], client=idp)
     params = {**helper.get_auth_params(), "CHALLENGE_NAME": "SRP_A"}
     started = idp.initiate_auth(ClientId=user["client_id"], AuthFlow="CUSTOM_AUTH", AuthParameters=params)
     assert started["ChallengeName"] == "PASSWORD_VERIFIER"
+    assert set(started["ChallengeParameters"]) >= {"SALT", "SRP_B", "SECRET_BLOCK", "USER_ID_FOR_SRP", "USERNAME"}
     return idp.respond_to_auth_challenge(
         ClientId=user["client_id"], ChallengeName="PASSWORD_VERIFIER", Session=started["Session"],
         ChallengeResponses=helper.process_challenge(started["ChallengeParameters"], params))

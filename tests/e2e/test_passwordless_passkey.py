@@ -24,7 +24,6 @@ from tests.e2e.test_passwordless_helpers import (
     FIRST,
     SECOND,
     DynamoCounter,
-    capture_logs,
     choose,
     decoy_round,
     initiate,
@@ -34,7 +33,7 @@ from tests.e2e.test_passwordless_helpers import (
     respond,
     sub_of,
 )
-from tests.helpers import INCORRECT
+from tests.helpers import INCORRECT, capture_logs
 from tests.webauthn_authenticator import UP, UV, SoftAuthenticator, tamper_client_data, unb64url
 
 

@@ -23,7 +23,6 @@ from tests.e2e.test_passwordless_helpers import (
     FIRST,
     SECOND,
     DynamoCounter,
-    capture_logs,
     choose,
     decoy_round,
     initiate,
@@ -230,12 +229,6 @@ def test_a_sign_in_costs_at_most_four_requests_and_two_writes(idp, user, secret,
     assert "AuthenticationResult" in respond(idp, user, challenge["Session"], code(secret))
     assert counter.requests <= 4 and counter.writes <= 2, counter.calls
     assert dict(counter.calls) == {"BatchGetItem": 1, "PutItem": 1}  # the state and the secret in one read
-
-
-@pytest.fixture()
-def captured() -> Iterator[Any]:
-    with capture_logs() as stream:
-        yield stream
 
 
 def test_nothing_secret_is_logged(idp, user, secret, captured):

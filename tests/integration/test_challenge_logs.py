@@ -6,9 +6,6 @@ Also: the handlers' failures are generic."""
 from __future__ import annotations
 
 import copy
-import io
-import logging
-from collections.abc import Iterator
 from typing import Any
 
 import boto3
@@ -16,27 +13,12 @@ import pytest
 from chalice.local import LambdaContext
 
 from chalicelib.models.challenge import ChallengeState
-from chalicelib.observability import logger
 from chalicelib.triggers.create_auth_challenge import create_auth_challenge
 from chalicelib.triggers.define_auth_challenge import define_auth_challenge
 from chalicelib.triggers.verify_auth_challenge_response import verify_auth_challenge_response
 from tests.integration.test_challenge_helpers import new_user
 
 POOL_ID = "us-east-1_LogsTest1"
-
-
-@pytest.fixture()
-def captured(stack) -> Iterator[io.StringIO]:
-    stream = io.StringIO()
-    handler = logging.StreamHandler(stream)
-    handler.setFormatter(logger.registered_formatter)
-    std = logging.getLogger("cogworks")
-    level = std.level
-    std.addHandler(handler)
-    std.setLevel(logging.DEBUG)
-    yield stream
-    std.removeHandler(handler)
-    std.setLevel(level)
 
 
 def context(name: str) -> LambdaContext:
