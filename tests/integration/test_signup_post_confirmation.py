@@ -12,6 +12,7 @@ import pytest
 
 from chalicelib.models.user_profile import UserProfile
 from chalicelib.signup import profiles
+from chalicelib.signup.budget import Budget
 from chalicelib.triggers.post_confirmation import post_confirmation
 from tests.integration.signup_support import lambda_context, moto_tables
 
@@ -132,7 +133,8 @@ def test_a_password_reset_confirmation_backfills_the_profile_but_adds_no_group(i
 def test_a_dynamodb_failure_still_adds_the_group_and_the_confirmation_stands(idp, user, monkeypatch, caplog):
     monkeypatch.setenv("DEFAULT_GROUP", "members")
     monkeypatch.setenv("USER_PROFILES_TABLE", "no-such-table")
-    outcome = profiles.on_confirmation(event(user))
+    # A roomy budget: this is about the failure, not the clock (a loaded machine once took 2.5 s to fail).
+    outcome = profiles.on_confirmation(event(user), budget=Budget(total=60.0))
     assert outcome == profiles.Outcome(profile_written=False, group_added=True, group="members")
     assert "user profile not written" in caplog.text
     assert groups(idp, user) == ["members"]
@@ -156,3 +158,16 @@ def test_a_malformed_event_is_logged_and_returned(caplog):
     raw = {"triggerSource": "PostConfirmation_ConfirmSignUp", "request": "garbage"}
     assert post_confirmation(raw, lambda_context("post_confirmation")) is raw
     assert "without a pool or user name" in caplog.text
+
+
+def test_a_spent_budget_skips_the_group_and_leaves_it_for_a_retry(idp, user, monkeypatch, caplog):
+    monkeypatch.setenv("DEFAULT_GROUP", "members")
+    spent = Budget(total=4.0, started=time.monotonic() - 3.0)
+    outcome = profiles.on_confirmation(event(user), budget=spent)
+    assert outcome == profiles.Outcome(profile_written=True, group_added=False, group="members")
+    assert "default group not added: no time left" in caplog.text
+    assert groups(idp, user) == []
+    [profile] = stored(user)
+    assert profile.group_added_at is None
+    assert profiles.on_confirmation(event(user)).group_added is True
+    assert groups(idp, user) == ["members"]
