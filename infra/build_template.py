@@ -32,7 +32,7 @@ from chalice import Chalice
 from pynamodb.models import Model
 
 from infra import cognito, iam, settings
-from infra.discover import ROOT, Function, app_functions, aws_calls, table_models
+from infra.discover import API_HANDLER_RESOURCE, ROOT, Function, app_functions, aws_calls, table_models
 from infra.tables import DELETION_PROTECTED, Table, table_for, table_resource
 
 DOMAIN_PREFIX_PATTERN = "^[a-z0-9](?:[a-z0-9-]{0,61}[a-z0-9])?$"
@@ -143,6 +143,8 @@ def build(app: Chalice, triggers: Mapping[str, ModuleType], *, stage: str, stage
         if not function.trigger:
             environment.update({"USER_POOL_ID": pool.id, "USER_POOL_CLIENT_ID": {"Ref": "ApiClient"},
                                 "IDENTITY_POOL_ID": {"Ref": "IdentityPool"}})
+            if function.resource == API_HANDLER_RESOURCE:
+                environment["USER_POOL_CLIENT_SECRET"] = cognito.API_CLIENT_SECRET
         resources[f"{function.resource}LogGroup"] = iam.log_group_resource(function)
         resources[f"{function.resource}Role"] = iam.role_resource(function, used_tables, actions, ses_identity)
         pool_policy = iam.pool_policy_resource(function, actions, pool.arn)
@@ -160,7 +162,7 @@ def build(app: Chalice, triggers: Mapping[str, ModuleType], *, stage: str, stage
         "WebClientId": {"Value": {"Ref": "WebClient"}, "Description": "App client of the sample web client"},
         "IdentityPoolId": {"Value": {"Ref": "IdentityPool"}, "Description": "The identity pool"},
     }
-    if any(f.resource == "APIHandler" for f in functions):
+    if any(f.resource == API_HANDLER_RESOURCE for f in functions):
         outputs["ApiUrl"] = {"Value": {"Fn::Sub": "https://${RestAPI}.execute-api.${AWS::Region}.${AWS::URLSuffix}"
                                                   f"/{api_gateway_stage}/"},
                              "Description": "Base URL of the auth API"}

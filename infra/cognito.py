@@ -8,9 +8,12 @@
   given an SES identity (``SesSourceArn``); SMS (``EnableSms``) is off unless asked for, because it needs a
   role that may publish to any phone number.
 - ``UserPoolDomain`` with the ``DomainPrefix`` parameter.
-- ``ApiClient`` (the auth API: password, SRP, custom and refresh flows) and ``WebClient`` (a browser: SRP,
-  custom, refresh), both without a secret, ``PreventUserExistenceErrors`` ENABLED, token revocation on,
-  access and ID tokens 60 minutes, refresh tokens 30 days, auth sessions 3 minutes.
+- ``ApiClient`` (the auth API: password, SRP, custom and refresh flows) with a secret that only the API
+  function holds (``USER_POOL_CLIENT_SECRET``), and ``WebClient`` (a browser: custom and refresh flows only,
+  the password as SRP inside CUSTOM_AUTH), both ``PreventUserExistenceErrors`` ENABLED, token revocation on,
+  access and ID tokens 60 minutes, refresh tokens 30 days, auth sessions 3 minutes. Neither client gives
+  tokens for a password alone to anyone but the API: the second factor that DefineAuthChallenge asks of a
+  user with an enrolled authenticator cannot be skipped with USER_PASSWORD_AUTH or USER_SRP_AUTH.
 - ``<Function>CognitoInvoke``: ``lambda:InvokeFunction`` for ``cognito-idp.amazonaws.com``, scoped by
   ``SourceArn`` to this pool and ``SourceAccount`` to this account, one per trigger.
 - ``IdentityPool`` with both clients as providers (``ServerSideTokenCheck``), ``IdentityPoolRoles`` with
@@ -22,8 +25,9 @@
 Circular dependency: the pool references the trigger functions (``LambdaConfig``), so no trigger may
 reference the pool. The triggers read the pool id from their event (``userPoolId``) and the app client id
 from ``callerContext.clientId``; only functions Cognito does not invoke (the API handler, authorizers) get
-``USER_POOL_ID``, ``USER_POOL_CLIENT_ID`` and ``IDENTITY_POOL_ID`` by Ref. Permissions on the pool that a
-trigger's code needs go in a separate ``AWS::IAM::Policy`` (see :mod:`infra.iam`).
+``USER_POOL_ID``, ``USER_POOL_CLIENT_ID`` and ``IDENTITY_POOL_ID`` by Ref, and the API handler alone
+``USER_POOL_CLIENT_SECRET`` (``Fn::GetAtt ApiClient.ClientSecret``; Lambda keeps it encrypted at rest).
+Permissions on the pool that a trigger's code needs go in a separate ``AWS::IAM::Policy`` (see :mod:`infra.iam`).
 
 Existing pool: given ``user_pool_id``, no pool or domain is created; the clients, identity pool and
 trigger permissions refer to that pool, and the ``LambdaConfig`` output is what to set on it.
@@ -57,8 +61,10 @@ TOKEN_VALIDITY: dict[str, Any] = {
 }
 
 API_CLIENT_FLOWS = ["ALLOW_USER_PASSWORD_AUTH", "ALLOW_USER_SRP_AUTH", "ALLOW_CUSTOM_AUTH", "ALLOW_REFRESH_TOKEN_AUTH"]
-WEB_CLIENT_FLOWS = ["ALLOW_USER_SRP_AUTH", "ALLOW_CUSTOM_AUTH", "ALLOW_REFRESH_TOKEN_AUTH"]
-CLIENTS = {"ApiClient": ("api", API_CLIENT_FLOWS), "WebClient": ("web", WEB_CLIENT_FLOWS)}
+WEB_CLIENT_FLOWS = ["ALLOW_CUSTOM_AUTH", "ALLOW_REFRESH_TOKEN_AUTH"]
+# resource: (name suffix, flows, has a secret)
+CLIENTS = {"ApiClient": ("api", API_CLIENT_FLOWS, True), "WebClient": ("web", WEB_CLIENT_FLOWS, False)}
+API_CLIENT_SECRET = {"Fn::GetAtt": ["ApiClient", "ClientSecret"]}
 
 
 @dataclass(frozen=True)
@@ -176,13 +182,13 @@ def user_pool_resources(triggers: list[Function]) -> dict[str, Any]:
 
 def client_resources(pool: Pool) -> dict[str, Any]:
     resources: dict[str, Any] = {}
-    for resource, (suffix, flows) in CLIENTS.items():
+    for resource, (suffix, flows, secret) in CLIENTS.items():
         resources[resource] = {
             "Type": "AWS::Cognito::UserPoolClient",
             "Properties": {
                 "ClientName": {"Fn::Sub": f"cogworks-${{Stage}}-{suffix}"},
                 "UserPoolId": pool.id,
-                "GenerateSecret": False,
+                "GenerateSecret": secret,
                 "ExplicitAuthFlows": flows,
                 "PreventUserExistenceErrors": "ENABLED",
                 "EnableTokenRevocation": True,

@@ -5,7 +5,8 @@ token for AWS credentials at the identity pool, then delete the user.
     python -m scripts.smoke --stack-name cogworks-dev --region eu-west-1
 
 Needs AWS credentials that may read the stack (cloudformation:DescribeStacks) and call AdminCreateUser,
-AdminSetUserPassword and AdminDeleteUser on its user pool. Never run in CI. The user is created with
+AdminSetUserPassword and AdminDeleteUser on its user pool (and DescribeUserPoolClient when the stack has no
+API: the API's client has a secret). Never run in CI. The user is created with
 MessageAction SUPPRESS (no email is sent) and deleted even when a step fails.
 
 Steps and the stack parts they prove: AdminCreateUser (the PreSignUp trigger and its invoke permission),
@@ -32,6 +33,7 @@ from urllib.parse import urljoin, urlsplit
 import boto3
 
 from chalicelib.auth.jwt_verifier import CognitoJwtVerifier
+from chalicelib.services.cognito import secret_hash
 
 T = TypeVar("T")
 JwksFetcher = Callable[[str], Any]
@@ -94,9 +96,12 @@ def sign_in_through_api(api_url: str, username: str, password: str) -> dict[str,
     return {"id": tokens["idToken"], "access": tokens["accessToken"]}
 
 
-def sign_in_directly(idp: Any, client_id: str, username: str, password: str) -> dict[str, str]:
-    response = idp.initiate_auth(ClientId=client_id, AuthFlow="USER_PASSWORD_AUTH",
-                                 AuthParameters={"USERNAME": username, "PASSWORD": password})
+def sign_in_directly(idp: Any, pool_id: str, client_id: str, username: str, password: str) -> dict[str, str]:
+    parameters = {"USERNAME": username, "PASSWORD": password}
+    client = idp.describe_user_pool_client(UserPoolId=pool_id, ClientId=client_id)["UserPoolClient"]
+    if client.get("ClientSecret"):
+        parameters["SECRET_HASH"] = secret_hash(client["ClientSecret"], username, client_id)
+    response = idp.initiate_auth(ClientId=client_id, AuthFlow="USER_PASSWORD_AUTH", AuthParameters=parameters)
     if "AuthenticationResult" not in response:
         raise SmokeError(f"sign-in stopped at challenge {response.get('ChallengeName')}")
     result = response["AuthenticationResult"]
@@ -141,7 +146,7 @@ def run(stack_name: str, region: str | None, *, jwks_fetcher: JwksFetcher | None
                           lambda: sign_in_through_api(outputs["ApiUrl"], username, password))
         if tokens is None:
             tokens = step("sign in with InitiateAuth USER_PASSWORD_AUTH",
-                          lambda: sign_in_directly(idp, client_id, username, password))
+                          lambda: sign_in_directly(idp, pool_id, client_id, username, password))
         signed_in = tokens
         step("verify ID and access tokens",
              lambda: verify_tokens(region, pool_id, client_id, signed_in, username, jwks_fetcher))

@@ -68,6 +68,11 @@ class UserContext:
         return data
 
 
+def secret_hash(client_secret: str, username: str, client_id: str) -> str:
+    digest = hmac.new(client_secret.encode(), (username + client_id).encode(), hashlib.sha256).digest()
+    return base64.b64encode(digest).decode()
+
+
 class CognitoIdp:
     """The public cognito-idp operations of one app client."""
 
@@ -78,9 +83,7 @@ class CognitoIdp:
     def secret_hash(self, username: str) -> str | None:
         if not self.config.client_secret:
             return None
-        digest = hmac.new(self.config.client_secret.encode(), (username + self.config.client_id).encode(),
-                          hashlib.sha256).digest()
-        return base64.b64encode(digest).decode()
+        return secret_hash(self.config.client_secret, username, self.config.client_id)
 
     # ------------------------------------------------------------ sign-up
 

@@ -24,13 +24,15 @@ from typing import Any
 
 import pyotp
 import pytest
-import requests
 
 from emulator.stack import SEED_FILE
 from tests.e2e.conftest import PASSWORD, unique
 from tests.e2e.test_passwordless_helpers import (
     ALL_FIRST_FACTORS,
+    Http,
+    challenge,
     choose,
+    error,
     initiate,
     link_token,
     message_to,
@@ -38,42 +40,13 @@ from tests.e2e.test_passwordless_helpers import (
     phone_number,
     respond,
     three_answers_end_it,
+    tokens,
 )
 from tests.helpers import INCORRECT
 from tests.webauthn_authenticator import SoftAuthenticator
 
 AUTHENTICATORS_SCHEMA = {"Name": "authenticators", "AttributeDataType": "String", "Mutable": True,
                          "StringAttributeConstraints": {"MinLength": "0", "MaxLength": "64"}}
-
-
-class Http:
-    """JSON calls to the auth API the running stack serves."""
-
-    def __init__(self, base_url: str) -> None:
-        self.base_url = base_url
-
-    def post(self, path: str, body: dict[str, Any] | None = None, token: str | None = None) -> requests.Response:
-        headers = {"Authorization": f"Bearer {token}"} if token else {}
-        return requests.post(self.base_url + path, json=body or {}, headers=headers, timeout=30)
-
-
-def error(reply: requests.Response) -> tuple[int, str, str]:
-    details = reply.json()["error"]
-    return reply.status_code, details["code"], details["message"]
-
-
-def tokens(reply: requests.Response) -> dict[str, Any]:
-    assert reply.status_code == 200, reply.text
-    body = reply.json()
-    assert body["accessToken"] and body["idToken"], body
-    return body
-
-
-def challenge(reply: requests.Response, method: str) -> dict[str, Any]:
-    assert reply.status_code == 200, reply.text
-    body = reply.json()
-    assert body["challenge"] == "CUSTOM_CHALLENGE" and body["parameters"]["challenge"] == method, body
-    return body
 
 
 @pytest.fixture()

@@ -1,6 +1,7 @@
 """Helpers of the passwordless end-to-end tests (no tests here): a pool wired to the bundle's triggers with a
 user whose email and phone are verified, the CUSTOM_AUTH calls a client makes (select a method, answer, the
-password first), a counter of the authentication tables' DynamoDB requests and a capture of the logs.
+password first), a counter of the authentication tables' DynamoDB requests, and JSON calls to the running
+stack's auth API with the checks of its replies.
 """
 
 from __future__ import annotations
@@ -12,6 +13,7 @@ from collections.abc import Callable
 from typing import Any
 
 import pytest
+import requests
 from pycognito.aws_srp import AWSSRP
 from pynamodb.connection.base import Connection
 
@@ -176,3 +178,33 @@ def password_first(idp: Any, user: dict[str, str], password: str) -> dict[str, A
     return idp.respond_to_auth_challenge(
         ClientId=user["client_id"], ChallengeName="PASSWORD_VERIFIER", Session=started["Session"],
         ChallengeResponses=helper.process_challenge(started["ChallengeParameters"], params))
+
+
+class Http:
+    """JSON calls to the auth API the running stack serves."""
+
+    def __init__(self, base_url: str) -> None:
+        self.base_url = base_url
+
+    def post(self, path: str, body: dict[str, Any] | None = None, token: str | None = None) -> requests.Response:
+        headers = {"Authorization": f"Bearer {token}"} if token else {}
+        return requests.post(self.base_url + path, json=body or {}, headers=headers, timeout=30)
+
+
+def error(reply: requests.Response) -> tuple[int, str, str]:
+    details = reply.json()["error"]
+    return reply.status_code, details["code"], details["message"]
+
+
+def tokens(reply: requests.Response) -> dict[str, Any]:
+    assert reply.status_code == 200, reply.text
+    body = reply.json()
+    assert body["accessToken"] and body["idToken"], body
+    return body
+
+
+def challenge(reply: requests.Response, method: str) -> dict[str, Any]:
+    assert reply.status_code == 200, reply.text
+    body = reply.json()
+    assert body["challenge"] == "CUSTOM_CHALLENGE" and body["parameters"]["challenge"] == method, body
+    return body

@@ -169,7 +169,8 @@ def test_pool_actions_go_in_a_separate_policy_on_this_pool(merge: dict[str, Any]
 def test_only_functions_cognito_does_not_invoke_get_the_pool_ids(merge: dict[str, Any]) -> None:
     variables = merge["Resources"]["APIHandler"]["Properties"]["Environment"]["Variables"]
     assert variables == {"USER_POOL_ID": {"Ref": "UserPool"}, "USER_POOL_CLIENT_ID": {"Ref": "ApiClient"},
-                         "IDENTITY_POOL_ID": {"Ref": "IdentityPool"}}
+                         "IDENTITY_POOL_ID": {"Ref": "IdentityPool"},
+                         "USER_POOL_CLIENT_SECRET": {"Fn::GetAtt": ["ApiClient", "ClientSecret"]}}
     assert merge["Outputs"]["ApiUrl"]["Value"] == {
         "Fn::Sub": "https://${RestAPI}.execute-api.${AWS::Region}.${AWS::URLSuffix}/api/"}
 

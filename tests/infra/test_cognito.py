@@ -8,7 +8,7 @@ from typing import Any
 
 import pytest
 
-from infra.cognito import API_CLIENT_FLOWS, WEB_CLIENT_FLOWS
+from infra.cognito import API_CLIENT_FLOWS, CLIENTS, WEB_CLIENT_FLOWS
 from tests.conftest import ROOT
 from tests.infra.conftest import Package
 
@@ -46,11 +46,12 @@ def test_password_policy_is_the_local_demo_pools(pool: dict[str, Any]) -> None:
     assert pool["Policies"]["PasswordPolicy"] == seed["userPool"]["Policies"]["PasswordPolicy"]
 
 
-@pytest.mark.parametrize(("client", "flows"), [("ApiClient", API_CLIENT_FLOWS), ("WebClient", WEB_CLIENT_FLOWS)])
-def test_app_clients(client: str, flows: list[str], package: Package) -> None:
+@pytest.mark.parametrize(("client", "flows", "secret"),
+                         [("ApiClient", API_CLIENT_FLOWS, True), ("WebClient", WEB_CLIENT_FLOWS, False)])
+def test_app_clients(client: str, flows: list[str], secret: bool, package: Package) -> None:
     properties = package.resources[client]["Properties"]
     assert properties["UserPoolId"] == {"Ref": "UserPool"}
-    assert properties["GenerateSecret"] is False
+    assert properties["GenerateSecret"] is secret
     assert properties["ExplicitAuthFlows"] == flows
     assert properties["PreventUserExistenceErrors"] == "ENABLED"
     assert properties["EnableTokenRevocation"] is True
@@ -61,9 +62,14 @@ def test_app_clients(client: str, flows: list[str], package: Package) -> None:
     assert properties["AuthSessionValidity"] == 3
 
 
-def test_only_the_api_client_allows_password_auth() -> None:
+def test_the_password_alone_gets_tokens_only_with_the_api_clients_secret() -> None:
+    # A user with an enrolled authenticator must not skip DefineAuthChallenge's second factor: the public
+    # client has no password-only flow, and the one that has them needs a SECRET_HASH only the API can make.
     assert "ALLOW_USER_PASSWORD_AUTH" in API_CLIENT_FLOWS
-    assert "ALLOW_USER_PASSWORD_AUTH" not in WEB_CLIENT_FLOWS
+    assert CLIENTS["ApiClient"][2] is True
+    assert not {"ALLOW_USER_PASSWORD_AUTH", "ALLOW_USER_SRP_AUTH", "ALLOW_ADMIN_USER_PASSWORD_AUTH"} \
+        & set(WEB_CLIENT_FLOWS)
+    assert "ALLOW_CUSTOM_AUTH" in WEB_CLIENT_FLOWS
 
 
 def test_identity_pool_trusts_this_user_pool_and_its_clients(package: Package) -> None:

@@ -14,6 +14,9 @@ import pytest
 from moto.server import ThreadedMotoServer
 
 from chalicelib.auth.jwt_verifier import JwtUnknownKidError
+from emulator.errors import NotAuthorizedException
+from emulator.state import AppClient
+from emulator.users import check_secret_hash
 from scripts import smoke
 
 
@@ -42,7 +45,7 @@ def deployed(moto_url: str, monkeypatch: pytest.MonkeyPatch) -> dict[str, Any]:
     pool = idp.create_user_pool(PoolName="smoke")["UserPool"]["Id"]
     client = idp.create_user_pool_client(UserPoolId=pool, ClientName="api",
                                          ExplicitAuthFlows=["ALLOW_USER_PASSWORD_AUTH", "ALLOW_REFRESH_TOKEN_AUTH"],
-                                         )["UserPoolClient"]["ClientId"]
+                                         GenerateSecret=True)["UserPoolClient"]["ClientId"]
     identity_pool = boto3.client("cognito-identity", region_name="us-east-1").create_identity_pool(
         IdentityPoolName="smoke", AllowUnauthenticatedIdentities=False,
         CognitoIdentityProviders=[{"ProviderName": f"cognito-idp.us-east-1.amazonaws.com/{pool}",
@@ -85,3 +88,26 @@ def test_a_stack_without_the_outputs_is_refused(moto_url: str, monkeypatch: pyte
         {"Resources": {"Placeholder": {"Type": "AWS::SNS::Topic"}}}))
     with pytest.raises(smoke.SmokeError, match="has no output IdentityPoolId, UserPoolClientId, UserPoolId"):
         smoke.stack_outputs(cloudformation, "not-cogworks")
+
+
+class _SecretClientIdp:
+    """The two calls the direct sign-in makes, against an app client with a secret checked as the local pool
+    checks it (moto's server accepts a missing SECRET_HASH)."""
+
+    def __init__(self) -> None:
+        self.client = AppClient("client-1", "us-east-1_Pool1", "api", {}, secret="s3cr3t-of-the-api-client")
+
+    def describe_user_pool_client(self, UserPoolId: str, ClientId: str) -> dict[str, Any]:  # noqa: N803
+        return {"UserPoolClient": {"ClientId": ClientId, "ClientSecret": self.client.secret}}
+
+    def initiate_auth(self, ClientId: str, AuthFlow: str, AuthParameters: dict[str, str]) -> dict[str, Any]:  # noqa: N803
+        check_secret_hash(self.client, AuthParameters["USERNAME"], AuthParameters.get("SECRET_HASH"))
+        return {"AuthenticationResult": {"IdToken": "id", "AccessToken": "access"}}
+
+
+def test_a_direct_sign_in_proves_the_api_clients_secret() -> None:
+    idp = _SecretClientIdp()
+    assert smoke.sign_in_directly(idp, "us-east-1_Pool1", "client-1", "smoke-user", "pw") == {
+        "id": "id", "access": "access"}
+    with pytest.raises(NotAuthorizedException, match="Unable to verify secret hash for client client-1"):
+        idp.initiate_auth("client-1", "USER_PASSWORD_AUTH", {"USERNAME": "smoke-user", "SECRET_HASH": "forged"})

@@ -75,8 +75,11 @@ def test_triggers_do_not_reference_the_pool_and_other_functions_get_its_ids(pack
     for name, function in functions.items():
         variables = function["Properties"]["Environment"]["Variables"]
         if name in trigger_resources:
-            assert not {"USER_POOL_ID", "USER_POOL_CLIENT_ID", "IDENTITY_POOL_ID"} & set(variables), name
+            assert not {"USER_POOL_ID", "USER_POOL_CLIENT_ID", "IDENTITY_POOL_ID",
+                        "USER_POOL_CLIENT_SECRET"} & set(variables), name
         else:
             assert variables["USER_POOL_ID"] == {"Ref": "UserPool"}
             assert variables["USER_POOL_CLIENT_ID"] == {"Ref": "ApiClient"}
             assert variables["IDENTITY_POOL_ID"] == {"Ref": "IdentityPool"}
+            # Only the API signs in with the password alone; an authorizer has no use for the secret.
+            assert ("USER_POOL_CLIENT_SECRET" in variables) == (name == "APIHandler"), name
