@@ -1,7 +1,9 @@
-"""User-attribute checks shared by SignUp, AdminCreateUser and UpdateUserAttributes."""
+"""User-attribute checks shared by SignUp, AdminCreateUser, (Admin)UpdateUserAttributes and
+(Admin)DeleteUserAttributes."""
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from typing import Any
 
 from emulator.errors import InvalidParameterException, UsernameExistsException
@@ -10,18 +12,40 @@ from emulator.state import User, UserPool
 
 
 def check_schema(pool: UserPool, attributes: dict[str, str]) -> None:
-    custom = {f"custom:{c.get('Name')}" for c in pool.config.get("Schema") or []
-              if c.get("Name") not in STANDARD_ATTRIBUTES}
+    known = known_attributes(pool)
     for name, value in attributes.items():
-        if name not in STANDARD_ATTRIBUTES and name not in custom:
-            raise InvalidParameterException(
-                f"Attributes did not conform to the schema: Type for attribute {{{name}}} could not be determined")
+        if name not in known:
+            raise unknown_attribute(name)
         if name in ("email_verified", "phone_number_verified") and value not in ("true", "false"):
             raise InvalidParameterException(f"Invalid value for {name}: must be true or false.")
         if name == "email" and value and ("@" not in value or value.startswith("@") or value.endswith("@")):
             raise InvalidParameterException("Invalid email address format.")
         if name == "phone_number" and value and not (value.startswith("+") and value[1:].isdigit()):
             raise InvalidParameterException("Invalid phone number format.")
+    check_required(pool, attributes)
+
+
+def known_attributes(pool: UserPool) -> set[str]:
+    """The standard attributes and the `custom:` attributes of the pool's schema."""
+    return set(STANDARD_ATTRIBUTES) | {f"custom:{c.get('Name')}" for c in pool.config.get("Schema") or []
+                                       if c.get("Name") not in STANDARD_ATTRIBUTES}
+
+
+def unknown_attribute(name: str) -> InvalidParameterException:
+    return InvalidParameterException(
+        f"Attributes did not conform to the schema: Type for attribute {{{name}}} could not be determined")
+
+
+def check_known(pool: UserPool, names: Iterable[str]) -> None:
+    """Every name is an attribute of the pool's schema (for operations that name attributes without values)."""
+    known = known_attributes(pool)
+    for name in names:
+        if name not in known:
+            raise unknown_attribute(name)
+
+
+def check_required(pool: UserPool, attributes: dict[str, str]) -> None:
+    """The schema's required attributes (other than sub) all have a value."""
     required = [c.get("Name") for c in pool.config.get("Schema") or [] if c.get("Required")]
     for name in required:
         if name and name != "sub" and not attributes.get(name):

@@ -1,10 +1,12 @@
-"""UserPoolType and UserPoolClientType as Describe* and Create* return them."""
+"""UserPoolType and UserPoolClientType as Describe* and Create* return them, and the checks that
+CreateUserPoolClient and UpdateUserPoolClient make of an app client's settings."""
 
 from __future__ import annotations
 
 from typing import Any
 
 from emulator import ids, users, validation
+from emulator.errors import InvalidParameterException
 from emulator.state import AppClient, UserPool
 
 STANDARD_ATTRIBUTES = [
@@ -85,3 +87,26 @@ def client_type(client: AppClient, pool: UserPool) -> dict[str, Any]:
     if client.secret:
         config["ClientSecret"] = client.secret
     return _shaped("UserPoolClientType", config)
+
+
+_LEGACY = {"ADMIN_NO_SRP_AUTH", "CUSTOM_AUTH_FLOW_ONLY", "USER_PASSWORD_AUTH"}
+_UNIT_SECONDS = {"seconds": 1, "minutes": 60, "hours": 3600, "days": 86400}
+# ID and access tokens live 5 minutes to 1 day, refresh tokens 60 minutes to 10 years (DG-QUOTAS); a
+# RefreshTokenValidity of 0 means the default, 30 days.
+_VALIDITY_RANGES = {"AccessToken": (300, 86400), "IdToken": (300, 86400), "RefreshToken": (3600, 3650 * 86400)}
+
+
+def validate_client_config(request: dict[str, Any]) -> None:
+    """The checks Cognito makes beyond the model: no mix of legacy and ALLOW_ flows, token validities in range."""
+    flows = request.get("ExplicitAuthFlows") or []
+    legacy = [f for f in flows if f in _LEGACY]
+    if legacy and len(legacy) != len(flows):
+        raise InvalidParameterException("ExplicitAuthFlows can not have both ALLOW_XXX and non ALLOW_XXX values.")
+    units = request.get("TokenValidityUnits") or {}
+    for kind, (low, high) in _VALIDITY_RANGES.items():
+        value = request.get(f"{kind}Validity")
+        if not value:
+            continue
+        seconds = value * _UNIT_SECONDS[units.get(kind) or ("days" if kind == "RefreshToken" else "hours")]
+        if not low <= seconds <= high:
+            raise InvalidParameterException("Invalid range for token validity.")

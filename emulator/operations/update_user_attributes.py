@@ -9,6 +9,7 @@ https://docs.aws.amazon.com/cognito-user-identity-pools/latest/APIReference/API_
 
 from __future__ import annotations
 
+from collections.abc import Collection
 from typing import Any
 
 from emulator import tokens, users
@@ -26,30 +27,40 @@ def handle(ctx: Context, request: dict[str, Any]) -> dict[str, Any]:
     pool, user, claims = tokens.decode_access_token(ctx.store, request["AccessToken"], ctx.now())
     updates = users.attributes_from_list(request["UserAttributes"])
     check_writable(pool, pool.clients.get(claims.get("client_id", "")), updates)
+    details = update(ctx, pool, user, updates, client_id=claims.get("client_id"),
+                     client_metadata=_recovery.client_metadata(request))
+    return {"CodeDeliveryDetailsList": details}
+
+
+def update(ctx: Context, pool: UserPool, user: User, updates: dict[str, str], *, client_id: str | None,
+           client_metadata: dict[str, Any]) -> list[dict[str, str]]:
+    """Check `updates` against the schema and uniqueness, apply them, and send a code for each changed email or
+    phone_number the pool auto-verifies, unless `updates` marks it verified; the CodeDeliveryDetails sent."""
     merged = {**user.attributes, **updates}
     _attributes.check_schema(pool, merged)
     _attributes.check_unique(pool, {k: v for k, v in updates.items() if v}, exclude=user)
     changed = [name for name in VERIFIABLE if name in updates and updates[name]
                and updates[name] != user.attributes.get(name)]
-    to_verify = [name for name in changed if name in pool.auto_verified_attributes]
+    to_verify = [name for name in changed if name in pool.auto_verified_attributes
+                 and updates.get(f"{name}_verified") != "true"]
     codes = {name: users.new_code() for name in to_verify}
     now = ctx.now()
     with ctx.store.lock:
         apply(user, updates)
         for name in changed:
-            user.attributes[f"{name}_verified"] = "false"
+            if f"{name}_verified" not in updates:
+                user.attributes[f"{name}_verified"] = "false"
             user.attribute_codes.pop(name, None)  # a code sent to the old address must not verify the new one
         for name, code in codes.items():
             user.attribute_codes[name] = users.make_code(code, users.ATTRIBUTE_CODE_TTL, now, attribute=name)
         user.modified = now
     details = []
     for name, code in codes.items():
-        sent = users.deliver(ctx, pool, user, source="UpdateUserAttribute", code=code,
-                             client_id=claims.get("client_id"), client_metadata=_recovery.client_metadata(request),
-                             attribute=name)
+        sent = users.deliver(ctx, pool, user, source="UpdateUserAttribute", code=code, client_id=client_id,
+                             client_metadata=client_metadata, attribute=name)
         if sent:
             details.append(sent)
-    return {"CodeDeliveryDetailsList": details}
+    return details
 
 
 def check_writable(pool: UserPool, client: AppClient | None, updates: dict[str, str]) -> None:
@@ -59,10 +70,17 @@ def check_writable(pool: UserPool, client: AppClient | None, updates: dict[str, 
     for name in updates:
         if name in VERIFIED_FLAGS or (allowed is not None and name not in allowed):
             raise NotAuthorizedException("A client attempted to write unauthorized attribute")
+    check_mutable(pool, updates)
+
+
+def check_mutable(pool: UserPool, names: Collection[str]) -> None:
+    """Neither `sub` nor an attribute the schema marks immutable may change once the user exists."""
+    if "sub" in names:
+        raise InvalidParameterException("Cannot modify the non-mutable attribute sub")
     for entry in pool.config.get("Schema") or []:
         name = entry.get("Name", "")
         full = name if name in STANDARD_ATTRIBUTES or name.startswith("custom:") else f"custom:{name}"
-        if entry.get("Mutable") is False and full in updates:
+        if entry.get("Mutable") is False and full in names:
             raise InvalidParameterException(f"Cannot modify the non-mutable attribute {full}")
 
 

@@ -1,0 +1,27 @@
+"""ListUsersInGroup: the group's members as UserType (the shape ListUsers gives), in order of creation,
+Limit (0-60, default 60) per page with NextToken.
+
+https://docs.aws.amazon.com/cognito-user-identity-pools/latest/APIReference/API_ListUsersInGroup.html
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from emulator import users
+from emulator.context import Context
+from emulator.operations._admin import get_group, paginate
+
+
+def handle(ctx: Context, request: dict[str, Any]) -> dict[str, Any]:
+    pool = ctx.pool(request["UserPoolId"])
+    group = get_group(pool, request["GroupName"])
+    with ctx.store.lock:
+        members = [u for u in pool.users.values() if group.name in u.groups]
+    members.sort(key=lambda u: (u.created, u.username))
+    chunk, next_token = paginate(members, lambda u: [u.created, u.username], request.get("Limit"),
+                                 request.get("NextToken"))
+    result: dict[str, Any] = {"Users": [users.user_type(u) for u in chunk]}
+    if next_token:
+        result["NextToken"] = next_token
+    return result
