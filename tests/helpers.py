@@ -11,8 +11,10 @@ from dataclasses import dataclass
 from typing import Any
 
 import boto3
+import pytest
 import requests
 from botocore.config import Config
+from botocore.exceptions import ClientError
 
 
 def free_port() -> int:
@@ -132,6 +134,40 @@ def user_auth(idp: Any, user: dict[str, str], password: str | None = None) -> di
 
 def access_token(idp: Any, user: dict[str, str]) -> str:
     return str(user_auth(idp, user)["AuthenticationResult"]["AccessToken"])
+
+
+REVOKED_ACCESS = ("NotAuthorizedException", "Access Token has been revoked")
+REVOKED_REFRESH = ("NotAuthorizedException", "Refresh Token has been revoked")
+# Cognito answers "Refresh Token has been revoked"; the refresh flow here may still say "Invalid Refresh Token".
+REVOKED_REFRESH_MESSAGES = {REVOKED_REFRESH[1], "Invalid Refresh Token"}
+
+
+def refresh_auth(idp: Any, client_id: str, refresh_token: str) -> dict[str, Any]:
+    """InitiateAuth REFRESH_TOKEN_AUTH: Cognito's whole answer."""
+    return idp.initiate_auth(ClientId=client_id, AuthFlow="REFRESH_TOKEN_AUTH",
+                             AuthParameters={"REFRESH_TOKEN": refresh_token})
+
+
+def user_tokens(idp: Any, user: dict[str, str], client_id: str | None = None) -> dict[str, Any]:
+    """The tokens of a password sign-in of the user (through another client of the pool if given)."""
+    return password_auth(idp, client_id or user["client_id"], user["username"], user["password"])[
+        "AuthenticationResult"]
+
+
+def refreshed_tokens(idp: Any, client_id: str, refresh_token: str) -> dict[str, Any]:
+    return refresh_auth(idp, client_id, refresh_token)["AuthenticationResult"]
+
+
+def assert_tokens_dead(idp: Any, user: dict[str, str], tokens: dict[str, Any]) -> None:
+    """The user's refresh token and access token from before are refused, whatever user now has the name."""
+    with pytest.raises(ClientError) as exc:
+        refresh_auth(idp, user["client_id"], tokens["RefreshToken"])
+    assert error_of(exc)[0] == "NotAuthorizedException"
+    assert error_of(exc)[1] in REVOKED_REFRESH_MESSAGES
+    with pytest.raises(ClientError) as exc:
+        idp.get_user(AccessToken=tokens["AccessToken"])
+    assert error_of(exc)[0] == "NotAuthorizedException"
+    assert error_of(exc)[1] in ("Invalid Access Token", REVOKED_ACCESS[1])
 
 
 def admin_user(idp: Any, pool_id: str, *, verified: bool = True, **attributes: str) -> dict[str, str]:

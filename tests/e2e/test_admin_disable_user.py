@@ -7,10 +7,7 @@ import pytest
 from botocore.exceptions import ClientError
 
 from tests.e2e.conftest import error_of, unique
-from tests.helpers import user_auth
-
-# Cognito answers "Refresh Token has been revoked"; the refresh flow here may still say "Invalid Refresh Token".
-REVOKED_REFRESH_MESSAGES = {"Refresh Token has been revoked", "Invalid Refresh Token"}
+from tests.helpers import REVOKED_REFRESH_MESSAGES, user_auth
 
 
 def test_disabled_user_cannot_sign_in(idp, confirmed_user):

@@ -8,21 +8,7 @@ import pytest
 from botocore.exceptions import ClientError
 
 from tests.e2e.conftest import PASSWORD, error_of, unique
-from tests.helpers import admin_user
-
-REVOKED_ACCESS = ("NotAuthorizedException", "Access Token has been revoked")
-REVOKED_REFRESH = ("NotAuthorizedException", "Refresh Token has been revoked")
-
-
-def sign_in(idp, user: dict[str, str], client_id: str | None = None) -> dict:
-    return idp.initiate_auth(ClientId=client_id or user["client_id"], AuthFlow="USER_PASSWORD_AUTH",
-                             AuthParameters={"USERNAME": user["username"], "PASSWORD": user["password"]}
-                             )["AuthenticationResult"]
-
-
-def refresh(idp, client_id: str, refresh_token: str) -> dict:
-    return idp.initiate_auth(ClientId=client_id, AuthFlow="REFRESH_TOKEN_AUTH",
-                             AuthParameters={"REFRESH_TOKEN": refresh_token})["AuthenticationResult"]
+from tests.helpers import REVOKED_ACCESS, REVOKED_REFRESH, admin_user, refreshed_tokens, user_tokens
 
 
 def test_signs_out_every_session_of_the_user(idp, confirmed_user):
@@ -30,9 +16,9 @@ def test_signs_out_every_session_of_the_user(idp, confirmed_user):
     other_client = idp.create_user_pool_client(
         UserPoolId=pool_id, ClientName="second",
         ExplicitAuthFlows=["ALLOW_USER_PASSWORD_AUTH", "ALLOW_REFRESH_TOKEN_AUTH"])["UserPoolClient"]["ClientId"]
-    first = sign_in(idp, confirmed_user)
-    second = sign_in(idp, confirmed_user, other_client)
-    refreshed = refresh(idp, confirmed_user["client_id"], first["RefreshToken"])
+    first = user_tokens(idp, confirmed_user)
+    second = user_tokens(idp, confirmed_user, other_client)
+    refreshed = refreshed_tokens(idp, confirmed_user["client_id"], first["RefreshToken"])
     result = idp.admin_user_global_sign_out(UserPoolId=pool_id, Username=username)
     assert set(result) == {"ResponseMetadata"}
     for access in (first["AccessToken"], second["AccessToken"], refreshed["AccessToken"]):
@@ -42,26 +28,26 @@ def test_signs_out_every_session_of_the_user(idp, confirmed_user):
     for client_id, token in ((confirmed_user["client_id"], first["RefreshToken"]),
                              (other_client, second["RefreshToken"])):
         with pytest.raises(ClientError) as exc:
-            refresh(idp, client_id, token)
+            refreshed_tokens(idp, client_id, token)
         assert error_of(exc) == REVOKED_REFRESH
-    fresh = sign_in(idp, confirmed_user)
+    fresh = user_tokens(idp, confirmed_user)
     assert idp.get_user(AccessToken=fresh["AccessToken"])["Username"] == username
-    assert "AccessToken" in refresh(idp, confirmed_user["client_id"], fresh["RefreshToken"])
+    assert "AccessToken" in refreshed_tokens(idp, confirmed_user["client_id"], fresh["RefreshToken"])
 
 
 def test_other_users_stay_signed_in(idp, confirmed_user):
     other = admin_user(idp, confirmed_user["pool_id"])
     other_user = {**confirmed_user, "username": other["username"], "password": PASSWORD}
-    kept = sign_in(idp, other_user)
-    sign_in(idp, confirmed_user)
+    kept = user_tokens(idp, other_user)
+    user_tokens(idp, confirmed_user)
     idp.admin_user_global_sign_out(UserPoolId=confirmed_user["pool_id"], Username=confirmed_user["username"])
     assert idp.get_user(AccessToken=kept["AccessToken"])["Username"] == other["username"]
-    assert "AccessToken" in refresh(idp, confirmed_user["client_id"], kept["RefreshToken"])
+    assert "AccessToken" in refreshed_tokens(idp, confirmed_user["client_id"], kept["RefreshToken"])
 
 
 def test_user_without_sessions(idp, confirmed_user):
     idp.admin_user_global_sign_out(UserPoolId=confirmed_user["pool_id"], Username=confirmed_user["username"])
-    assert "AccessToken" in sign_in(idp, confirmed_user)
+    assert "AccessToken" in user_tokens(idp, confirmed_user)
 
 
 def test_unknown_user(idp, confirmed_user):

@@ -7,12 +7,7 @@ import pytest
 from botocore.exceptions import ClientError
 
 from tests.e2e.conftest import error_of
-from tests.helpers import user_auth
-
-
-def refresh(idp, client_id: str, token: str) -> dict:
-    return idp.initiate_auth(ClientId=client_id, AuthFlow="REFRESH_TOKEN_AUTH",
-                             AuthParameters={"REFRESH_TOKEN": token})
+from tests.helpers import refresh_auth, user_auth
 
 
 def gone(client_id: str) -> tuple[str, str]:
@@ -47,15 +42,15 @@ def test_refresh_tokens_of_the_deleted_client_stop_working(idp, confirmed_user):
                                         )["UserPoolClient"]["ClientId"]
     token = user_auth(idp, confirmed_user)["AuthenticationResult"]["RefreshToken"]
     other_token = user_auth(idp, {**confirmed_user, "client_id": other})["AuthenticationResult"]["RefreshToken"]
-    assert "AccessToken" in refresh(idp, client_id, token)["AuthenticationResult"]
+    assert "AccessToken" in refresh_auth(idp, client_id, token)["AuthenticationResult"]
     idp.delete_user_pool_client(UserPoolId=pool_id, ClientId=client_id)
     with pytest.raises(ClientError) as exc:
-        refresh(idp, client_id, token)
+        refresh_auth(idp, client_id, token)
     assert error_of(exc) == gone(client_id)
     with pytest.raises(ClientError) as exc:
-        refresh(idp, other, token)
+        refresh_auth(idp, other, token)
     assert error_of(exc) == ("NotAuthorizedException", "Invalid Refresh Token")
-    assert "AccessToken" in refresh(idp, other, other_token)["AuthenticationResult"]
+    assert "AccessToken" in refresh_auth(idp, other, other_token)["AuthenticationResult"]
 
 
 def test_other_clients_of_the_pool_keep_working(idp, confirmed_user):

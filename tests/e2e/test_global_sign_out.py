@@ -7,29 +7,16 @@ import pytest
 from botocore.exceptions import ClientError
 
 from tests.e2e.conftest import error_of
-
-REVOKED_ACCESS = ("NotAuthorizedException", "Access Token has been revoked")
-REVOKED_REFRESH = ("NotAuthorizedException", "Refresh Token has been revoked")
-
-
-def sign_in(idp, user: dict[str, str], client_id: str | None = None) -> dict:
-    return idp.initiate_auth(ClientId=client_id or user["client_id"], AuthFlow="USER_PASSWORD_AUTH",
-                             AuthParameters={"USERNAME": user["username"], "PASSWORD": user["password"]}
-                             )["AuthenticationResult"]
-
-
-def refresh(idp, client_id: str, refresh_token: str) -> dict:
-    return idp.initiate_auth(ClientId=client_id, AuthFlow="REFRESH_TOKEN_AUTH",
-                             AuthParameters={"REFRESH_TOKEN": refresh_token})["AuthenticationResult"]
+from tests.helpers import REVOKED_ACCESS, REVOKED_REFRESH, refreshed_tokens, user_tokens
 
 
 def test_signs_out_every_session_of_the_user(idp, confirmed_user):
     other_client = idp.create_user_pool_client(
         UserPoolId=confirmed_user["pool_id"], ClientName="second",
         ExplicitAuthFlows=["ALLOW_USER_PASSWORD_AUTH", "ALLOW_REFRESH_TOKEN_AUTH"])["UserPoolClient"]["ClientId"]
-    first = sign_in(idp, confirmed_user)
-    second = sign_in(idp, confirmed_user, other_client)
-    refreshed = refresh(idp, confirmed_user["client_id"], first["RefreshToken"])
+    first = user_tokens(idp, confirmed_user)
+    second = user_tokens(idp, confirmed_user, other_client)
+    refreshed = refreshed_tokens(idp, confirmed_user["client_id"], first["RefreshToken"])
     idp.global_sign_out(AccessToken=first["AccessToken"])
     for access in (first["AccessToken"], second["AccessToken"], refreshed["AccessToken"]):
         with pytest.raises(ClientError) as exc:
@@ -38,15 +25,15 @@ def test_signs_out_every_session_of_the_user(idp, confirmed_user):
     for client_id, token in ((confirmed_user["client_id"], first["RefreshToken"]),
                              (other_client, second["RefreshToken"])):
         with pytest.raises(ClientError) as exc:
-            refresh(idp, client_id, token)
+            refreshed_tokens(idp, client_id, token)
         assert error_of(exc) == REVOKED_REFRESH
-    fresh = sign_in(idp, confirmed_user)
+    fresh = user_tokens(idp, confirmed_user)
     assert idp.get_user(AccessToken=fresh["AccessToken"])["Username"] == confirmed_user["username"]
-    assert "AccessToken" in refresh(idp, confirmed_user["client_id"], fresh["RefreshToken"])
+    assert "AccessToken" in refreshed_tokens(idp, confirmed_user["client_id"], fresh["RefreshToken"])
 
 
 def test_signed_out_token_cannot_sign_out_again(idp, confirmed_user):
-    access = sign_in(idp, confirmed_user)["AccessToken"]
+    access = user_tokens(idp, confirmed_user)["AccessToken"]
     idp.global_sign_out(AccessToken=access)
     with pytest.raises(ClientError) as exc:
         idp.global_sign_out(AccessToken=access)

@@ -11,9 +11,8 @@ import pytest
 from botocore.exceptions import ClientError
 
 from tests.e2e.conftest import PASSWORD, error_of, unique
+from tests.helpers import REVOKED_ACCESS, REVOKED_REFRESH
 
-REVOKED_ACCESS = ("NotAuthorizedException", "Access Token has been revoked")
-REVOKED_REFRESH = ("NotAuthorizedException", "Refresh Token has been revoked")
 CLIENT_AUTH_FAILED = ("UnauthorizedException", "Client authentication failed.")
 
 
