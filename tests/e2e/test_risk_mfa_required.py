@@ -25,11 +25,14 @@ HOME_IP, HOME_DEVICE = "203.0.113.44", "usual-laptop-device-id-0001"
 AGENT = "Mozilla/5.0 (Macintosh) Safari/17 e2e"
 
 
-@pytest.fixture()
-def user(idp: Any, make_pool: Any, use_pool: Any) -> dict[str, str]:
-    pool_id, client_id = make_pool(pool=PLUS, client={"PreventUserExistenceErrors": "ENABLED"})
+@pytest.fixture(params=[False, True], ids=["public-client", "client-with-secret"])
+def user(request: pytest.FixtureRequest, idp: Any, make_pool: Any, use_pool: Any) -> dict[str, str]:
+    """The API's app client without a secret (the local demo's) and with one (the deployed stack's)."""
+    pool_id, client_id = make_pool(pool=PLUS, client={"PreventUserExistenceErrors": "ENABLED",
+                                                      "GenerateSecret": request.param})
     idp.set_risk_configuration(UserPoolId=pool_id, AccountTakeoverRiskConfiguration=TAKEOVER)
-    use_pool(pool_id, client_id)  # the running API (same process) talks to this pool
+    secret = idp.describe_user_pool_client(UserPoolId=pool_id, ClientId=client_id)["UserPoolClient"].get("ClientSecret")
+    use_pool(pool_id, client_id, secret)  # the running API (same process) talks to this pool
     risk_config.clear_cache()
     return {"pool_id": pool_id, **admin_user(idp, pool_id)}
 
