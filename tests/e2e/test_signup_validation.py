@@ -126,6 +126,11 @@ def test_twenty_concurrent_sign_ups_with_one_code_admit_exactly_one(stack, idp, 
     pool_id, client_id = invite_only
     code = cli(stack, pool_id, "invite", "create")["inviteCodes"][0]["code"]
     usernames = [unique() for _ in range(20)]
+    # Warm the trigger first: twenty Lambda cold starts run side by side, here they would share one process.
+    warm = unique()
+    with pytest.raises(ClientError) as exc:
+        sign_up(idp, client_id, warm, f"{warm}@example.com", code="7KQ2M-X9D4T-ABCDE-FGHJK")
+    assert error_of(exc) == refused("The invite code is invalid or has expired")
 
     def attempt(username: str) -> str:
         try:
@@ -137,7 +142,12 @@ def test_twenty_concurrent_sign_ups_with_one_code_admit_exactly_one(stack, idp, 
     with concurrent.futures.ThreadPoolExecutor(max_workers=20) as threads:
         outcomes = list(threads.map(attempt, usernames))
     assert outcomes.count("admitted") == 1
-    assert outcomes.count("|".join(refused("The invite code is invalid or has expired"))) == 19
+    # Twenty triggers at once in one process on a small machine: one whose turn at the serialized store
+    # comes after its 4-second budget fails closed rather than overrun Cognito's 5 s (a CI run saw 11 of 19).
+    spent = "|".join(refused("The invite code is invalid or has expired"))
+    late = "|".join(refused("Sign-up is temporarily unavailable, please try again later"))
+    assert spent in outcomes
+    assert set(outcomes) - {"admitted"} <= {spent, late}, outcomes
     winner = usernames[outcomes.index("admitted")]
     assert idp.admin_get_user(UserPoolId=pool_id, Username=winner)["UserStatus"] == "UNCONFIRMED"
 
