@@ -14,7 +14,7 @@ from chalicelib.api import (
     risk_routes,
     rolemap_routes,
 )
-from chalicelib.triggers import TRIGGERS
+from chalicelib.triggers.registry import TRIGGERS
 
 app = Chalice(app_name="cogworks")
 

@@ -117,7 +117,7 @@ def runtime_bytecode(prefix: Path, env: dict[str, str]) -> dict[str, str]:
 
 
 def candidates(bare_dir: Path, lambda_bytecode: dict[str, str] | None) -> list[Candidate]:
-    triggers = sorted(p.stem for p in TRIGGERS_DIR.glob("*.py") if p.stem != "__init__")
+    triggers = sorted(p.stem for p in TRIGGERS_DIR.glob("*.py") if p.stem not in ("__init__", "registry"))
     compiled = [] if lambda_bytecode is None else [
         Candidate("app (dev), shipped code compiled", "import app", ROOT, lambda_bytecode),
         Candidate("bare handler, shipped code compiled", "import bare_handler", bare_dir, lambda_bytecode),

@@ -16,16 +16,9 @@ import os
 import threading
 from typing import Any
 
-import boto3
-from botocore.config import Config
-
 COGNITO_ENDPOINT_ENV = "AWS_ENDPOINT_URL_COGNITO_IDENTITY_PROVIDER"
 IDENTITY_ENDPOINT_ENV = "AWS_ENDPOINT_URL_COGNITO_IDENTITY"
 
-# A Cognito call may run several triggers of up to 5 s each; two attempts of 2 + 10 s stay inside API Gateway's
-# 29 s integration timeout.
-_CONFIG = Config(connect_timeout=2, read_timeout=10, retries={"mode": "standard", "total_max_attempts": 2},
-                 user_agent_extra="cogworks-auth-api")
 
 _lock = threading.Lock()
 _clients: dict[tuple[str, str, str | None], Any] = {}
@@ -43,8 +36,16 @@ def _client(service: str, endpoint_env: str) -> Any:
         with _lock:
             client = _clients.get(key)
             if client is None:
+                import boto3  # imported on first use: boto3 is a third of a cold start
+                from botocore.config import Config
+
+                # A Cognito call may run several triggers of up to 5 s each; two attempts of 2 + 10 s stay
+                # inside API Gateway's 29 s integration timeout.
+                config = Config(connect_timeout=2, read_timeout=10,
+                                retries={"mode": "standard", "total_max_attempts": 2},
+                                user_agent_extra="cogworks-auth-api")
                 client = boto3.session.Session().client(service, region_name=key[1], endpoint_url=endpoint,
-                                                        config=_CONFIG)
+                                                        config=config)
                 _clients[key] = client
     return client
 

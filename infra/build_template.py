@@ -5,13 +5,14 @@
 chalice's template holds the functions (logical id = CamelCase of the function name: ``pre_sign_up`` ->
 ``PreSignUp``, the API as ``APIHandler``), the REST API and the package; this one adds what chalice knows
 nothing of, all read from the code (:mod:`infra.discover`): the user pool wired to every trigger in
-``chalicelib.triggers.TRIGGERS`` (:mod:`infra.cognito`), a table per model under ``chalicelib.models``
-(:mod:`infra.tables`), a log group and a least-privilege role per function (:mod:`infra.iam`), and each
-function's environment by Ref (table names; pool, client and identity pool ids for the functions Cognito
-does not invoke), and the settings its code reads (:mod:`infra.settings`: generated secrets by dynamic
-reference, the rest from parameters such as ``SesSourceArn``, ``EmailFrom`` and ``PublicApiUrl``, which the
-existing-pool variant has too). chalice's merge is a deep merge of dicts in which lists are replaced, so the functions'
-environment keeps what ``.chalice/config.json`` gives the stage and gains the variables below.
+``chalicelib.triggers.registry.TRIGGERS`` (:mod:`infra.cognito`), a table per model under
+``chalicelib.models`` (:mod:`infra.tables`), a log group and a least-privilege role per function
+(:mod:`infra.iam`), and each function's environment by Ref (table names; pool, client and identity pool ids
+for the functions Cognito does not invoke), and the settings its code reads (:mod:`infra.settings`: generated
+secrets by dynamic reference, the rest from parameters such as ``SesSourceArn``, ``EmailFrom`` and
+``PublicApiUrl``, which the existing-pool variant has too). chalice's merge is a deep merge of dicts in which
+lists are replaced, so the functions' environment keeps what ``.chalice/config.json`` gives the stage and
+gains the variables below.
 
 The app is imported the way ``chalice package`` imports it: with the stage's environment variables set.
 """
@@ -58,7 +59,7 @@ def load_app(environment: Mapping[str, str]) -> tuple[Chalice, dict[str, ModuleT
     if str(ROOT) not in sys.path:
         sys.path.insert(0, str(ROOT))
     app_module = importlib.import_module("app")
-    triggers = importlib.import_module("chalicelib.triggers")
+    triggers = importlib.import_module("chalicelib.triggers.registry")
     return app_module.app, dict(triggers.TRIGGERS)
 
 

@@ -1,7 +1,8 @@
 """What the code declares that the stack must provide, read from the code itself.
 
 - :func:`app_functions`: the Lambda functions `chalice package` creates from the app (their chalice names and
-  the logical ids chalice gives them), and which Cognito trigger each one is (``chalicelib.triggers.TRIGGERS``).
+  the logical ids chalice gives them), and which Cognito trigger each one is
+  (``chalicelib.triggers.registry.TRIGGERS``).
 - :func:`table_models`: every pynamodb ``Model`` subclass defined under ``chalicelib.models``.
 - :func:`import_closure` and :func:`aws_calls`: which packaged modules a function's handler reaches through
   its explicit imports, and which IAM-authorised AWS calls those modules name, so each function's role can
@@ -10,8 +11,8 @@
 The call scan is lexical: it finds attribute names (``client.admin_get_user(...)``) and string constants
 (``getattr(client, "admin_get_user")``) equal to an operation name. A name computed at run time escapes it;
 don't do that in chalicelib. Modules reached only through a package ``__init__``'s own imports are not
-attributed to a function (``chalicelib/triggers/__init__.py`` imports every trigger, and each trigger is
-its own function).
+attributed to a function (a package that imported all its modules would otherwise give each function the
+grants of every sibling).
 """
 
 from __future__ import annotations

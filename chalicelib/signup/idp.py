@@ -11,9 +11,6 @@ import os
 import threading
 from typing import Any, Final
 
-import boto3
-from botocore.config import Config
-
 from chalicelib.signup.budget import worst_case
 
 ENDPOINT_ENV: Final = "AWS_ENDPOINT_URL_COGNITO_IDENTITY_PROVIDER"
@@ -21,8 +18,6 @@ CONNECT_TIMEOUT: Final = 0.5
 READ_TIMEOUT: Final = 1.0
 ATTEMPTS: Final = 1
 WORST_CASE_SECONDS: Final = worst_case(CONNECT_TIMEOUT, READ_TIMEOUT, ATTEMPTS)
-_CONFIG = Config(connect_timeout=CONNECT_TIMEOUT, read_timeout=READ_TIMEOUT,
-                 retries={"mode": "standard", "total_max_attempts": ATTEMPTS}, user_agent_extra="cogworks-trigger")
 
 _lock = threading.Lock()
 _clients: dict[tuple[str, str | None], Any] = {}
@@ -36,7 +31,13 @@ def client(region: str) -> Any:
         with _lock:
             found = _clients.get(key)
             if found is None:
+                import boto3  # imported on first use, not in every cold start
+                from botocore.config import Config
+
+                config = Config(connect_timeout=CONNECT_TIMEOUT, read_timeout=READ_TIMEOUT,
+                                retries={"mode": "standard", "total_max_attempts": ATTEMPTS},
+                                user_agent_extra="cogworks-trigger")
                 found = boto3.session.Session().client("cognito-idp", region_name=region, endpoint_url=endpoint,
-                                                       config=_CONFIG)
+                                                       config=config)
                 _clients[key] = found
     return found

@@ -9,7 +9,7 @@ import pytest
 from chalice.utils import to_cfn_resource_name
 
 import app as app_module
-from chalicelib.triggers import TRIGGERS
+from chalicelib.triggers.registry import TRIGGERS
 from tests.infra.conftest import Package
 
 # The session fixture `package` builds the deployment zip on first use: ~30 s, more on a loaded machine.
