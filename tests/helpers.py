@@ -53,12 +53,6 @@ class RunningStack:
         return requests.get(f"{self.base_url}/local/invocations", timeout=10).json()
 
 
-
-
-
-
-
-
 def unique(prefix: str = "user") -> str:
     return f"{prefix}-{uuid.uuid4().hex[:10]}"
 
@@ -72,12 +66,8 @@ ALL_TRIGGERS = {
 }
 
 
-
-
 PASSWORD = "Correct-Horse-9"
 INCORRECT = ("NotAuthorizedException", "Incorrect username or password.")
-
-
 
 
 def error_of(exc_info: Any) -> tuple[str, str]:
@@ -156,6 +146,44 @@ def user_tokens(idp: Any, user: dict[str, str], client_id: str | None = None) ->
 
 def refreshed_tokens(idp: Any, client_id: str, refresh_token: str) -> dict[str, Any]:
     return refresh_auth(idp, client_id, refresh_token)["AuthenticationResult"]
+
+
+def assert_every_session_ended(idp: Any, user: dict[str, str], other_client: str,
+                               sessions: tuple[dict[str, Any], dict[str, Any], dict[str, Any]]) -> None:
+    """After a global sign-out: the access tokens of ``sessions`` (signed in with the user's client, with
+    ``other_client``, and refreshed from the first) and both refresh tokens are revoked; a new sign-in works."""
+    first, second, refreshed = sessions
+    for access in (first["AccessToken"], second["AccessToken"], refreshed["AccessToken"]):
+        with pytest.raises(ClientError) as exc:
+            idp.get_user(AccessToken=access)
+        assert error_of(exc) == REVOKED_ACCESS
+    for client_id, token in ((user["client_id"], first["RefreshToken"]), (other_client, second["RefreshToken"])):
+        with pytest.raises(ClientError) as exc:
+            refreshed_tokens(idp, client_id, token)
+        assert error_of(exc) == REVOKED_REFRESH
+    fresh = user_tokens(idp, user)
+    assert idp.get_user(AccessToken=fresh["AccessToken"])["Username"] == user["username"]
+    assert "AccessToken" in refreshed_tokens(idp, user["client_id"], fresh["RefreshToken"])
+
+
+def assert_user_gone(idp: Any, user: dict[str, str]) -> None:
+    """The user no longer exists: AdminGetUser and a password sign-in say so."""
+    for call in (lambda: idp.admin_get_user(UserPoolId=user["pool_id"], Username=user["username"]),
+                 lambda: user_auth(idp, user)):
+        with pytest.raises(ClientError) as exc:
+            call()
+        assert error_of(exc) == ("UserNotFoundException", "User does not exist.")
+
+
+# A schema with a required and an immutable attribute, and what deleting each (or an unknown one) answers.
+GUARDED_SCHEMA = [{"Name": "name", "AttributeDataType": "String", "Mutable": True, "Required": True},
+                  {"Name": "tenant", "AttributeDataType": "String", "Mutable": False}]
+GUARDED_REFUSALS = [
+    ("custom:tenant", "Cannot modify the non-mutable attribute custom:tenant"),
+    ("name", "Attributes did not conform to the schema: name: The attribute name is required"),
+    ("custom:nope",
+     "Attributes did not conform to the schema: Type for attribute {custom:nope} could not be determined"),
+]
 
 
 def assert_tokens_dead(idp: Any, user: dict[str, str], tokens: dict[str, Any]) -> None:

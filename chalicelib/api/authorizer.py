@@ -41,6 +41,7 @@ MISSING_TOKEN: Final = "Access Token is required."
 INVALID_TOKEN: Final = "Invalid Access Token"
 EXPIRED_TOKEN: Final = "Access Token has expired"
 
+
 @dataclass(frozen=True)
 class Principal:
     """The caller of a protected route: the verified access token and its claims."""

@@ -81,8 +81,6 @@ class CredentialsResponse(ResponseBody):
     credentials: CredentialsBody
 
 
-
-
 def identity_client() -> Any:
     """The cognito-identity client (GetId and GetCredentialsForIdentity are unsigned: no AWS credentials
     are needed)."""

@@ -34,6 +34,8 @@ from typing import Any, TextIO
 from chalicelib.tools.locate import CliError, answer, use_local, use_stack
 
 TABLE_ENV = "ROLE_RULES_TABLE"
+
+
 def _json_argument(value: str) -> Any:
     text = Path(value[1:]).read_text() if value.startswith("@") else value
     try:

@@ -17,8 +17,6 @@ T = TypeVar("T")
 MAX_PAGE = 60
 
 
-
-
 def get_group(pool: UserPool, name: str) -> Group:
     group = pool.groups.get(name)
     if group is None:

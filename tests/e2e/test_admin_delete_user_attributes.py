@@ -8,7 +8,7 @@ import pytest
 from botocore.exceptions import ClientError
 
 from tests.e2e.conftest import PASSWORD, error_of, unique
-from tests.helpers import access_token, admin_user
+from tests.helpers import GUARDED_REFUSALS, GUARDED_SCHEMA, access_token, admin_user
 
 
 def attributes(idp, pool_id: str, username: str) -> dict[str, str]:
@@ -53,17 +53,9 @@ def test_sub_cannot_be_deleted(idp, make_pool):
 
 
 def test_immutable_required_and_unknown_attributes_are_refused(idp, make_pool):
-    pool_id, _ = make_pool(pool={"Schema": [
-        {"Name": "name", "AttributeDataType": "String", "Mutable": True, "Required": True},
-        {"Name": "tenant", "AttributeDataType": "String", "Mutable": False}]})
+    pool_id, _ = make_pool(pool={"Schema": GUARDED_SCHEMA})
     user = admin_user(idp, pool_id, name="Ada", **{"custom:tenant": "acme"})
-    refusals = [
-        ("custom:tenant", "Cannot modify the non-mutable attribute custom:tenant"),
-        ("name", "Attributes did not conform to the schema: name: The attribute name is required"),
-        ("custom:nope",
-         "Attributes did not conform to the schema: Type for attribute {custom:nope} could not be determined"),
-    ]
-    for name, message in refusals:
+    for name, message in GUARDED_REFUSALS:
         with pytest.raises(ClientError) as exc:
             delete(idp, pool_id, user["username"], "locale", name)
         assert error_of(exc) == ("InvalidParameterException", message)

@@ -8,7 +8,7 @@ import pytest
 from botocore.exceptions import ClientError
 
 from tests.e2e.conftest import PASSWORD, error_of
-from tests.helpers import access_token, admin_user
+from tests.helpers import GUARDED_REFUSALS, GUARDED_SCHEMA, access_token, admin_user
 
 UNAUTHORIZED_ATTRIBUTE = ("NotAuthorizedException", "A client attempted to write unauthorized attribute")
 
@@ -64,17 +64,9 @@ def test_client_write_attributes_are_enforced(idp, make_pool):
 
 
 def test_immutable_required_and_unknown_attributes_are_refused(idp, make_pool):
-    pool_id, client_id = make_pool(pool={"Schema": [
-        {"Name": "name", "AttributeDataType": "String", "Mutable": True, "Required": True},
-        {"Name": "tenant", "AttributeDataType": "String", "Mutable": False}]})
+    pool_id, client_id = make_pool(pool={"Schema": GUARDED_SCHEMA})
     access = signed_in(idp, pool_id, client_id, name="Ada", **{"custom:tenant": "acme"})
-    refusals = [
-        ("custom:tenant", "Cannot modify the non-mutable attribute custom:tenant"),
-        ("name", "Attributes did not conform to the schema: name: The attribute name is required"),
-        ("custom:nope",
-         "Attributes did not conform to the schema: Type for attribute {custom:nope} could not be determined"),
-    ]
-    for name, message in refusals:
+    for name, message in GUARDED_REFUSALS:
         with pytest.raises(ClientError) as exc:
             delete(idp, access, name)
         assert error_of(exc) == ("InvalidParameterException", message)

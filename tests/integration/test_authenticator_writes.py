@@ -178,7 +178,6 @@ def test_a_counter_that_moved_since_the_read_refuses_the_use(owner):
     assert PasskeyCredential.get(owner, item.credential_id, consistent_read=True).sign_count == 9
 
 
-
 # ---------------------------------------------------------------- one read across tables
 
 

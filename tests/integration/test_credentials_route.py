@@ -20,7 +20,6 @@ def creds_api(stack: Any) -> Api:
     return api_with("credentials-under-test", credentials_routes)
 
 
-
 def aws(stack: Any, credentials: dict[str, str], service: str) -> Any:
     return boto3.client(service, endpoint_url=stack.moto_url, region_name="us-east-1",
                         aws_access_key_id=credentials["accessKeyId"],

@@ -32,7 +32,6 @@ def issuer_for(pool_id: str, region: str) -> str:
     return f"https://cognito-idp.{region}.amazonaws.com/{pool_id}"
 
 
-
 def token_proves(token: str, user: User, region: str) -> bool:
     """Is ``token`` a valid access token of ``user`` for this pool and app client?"""
     from chalicelib.auth.jwt_verifier import JwtError, shared_verifier
