@@ -36,12 +36,11 @@ import urllib.request
 from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass
 from datetime import UTC, datetime
-from typing import Any, Final, NoReturn
+from typing import TYPE_CHECKING, Any, Final, NoReturn
 from urllib.parse import urlsplit
 
-from jwt import PyJWK
-from jwt.algorithms import Algorithm
-from jwt.exceptions import PyJWTError
+if TYPE_CHECKING:
+    from jwt.algorithms import Algorithm
 
 __all__ = [
     "DEFAULT_ALGORITHMS",
@@ -532,6 +531,9 @@ class CognitoJwtVerifier:
                 f"JWK {_show(kid)} crv not allowed for {alg}: {_show(jwk['crv'])}. "
                 f"Expected: {_CRV_FOR_ALG[alg]!r}"
             )
+        from jwt import PyJWK  # PyJWT and cryptography load with the first key, not at every cold start
+        from jwt.exceptions import PyJWTError
+
         try:
             pyjwk = PyJWK(dict(jwk), algorithm=alg)
             key = pyjwk.Algorithm.prepare_key(pyjwk.key)

@@ -20,9 +20,10 @@ import re
 from collections.abc import Mapping
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Final
+from typing import TYPE_CHECKING, Final
 
-from jinja2 import Environment, FileSystemLoader, StrictUndefined, Template, select_autoescape
+if TYPE_CHECKING:
+    from jinja2 import Environment, Template
 
 TEMPLATES: Final = Path(__file__).resolve().parent / "templates"
 DEFAULT_LOCALE: Final = "en"
@@ -69,6 +70,8 @@ class Rendered:
 
 @functools.cache
 def environment() -> Environment:
+    from jinja2 import Environment, FileSystemLoader, StrictUndefined, select_autoescape  # first message only
+
     return Environment(loader=FileSystemLoader(TEMPLATES), autoescape=select_autoescape(["html"]),
                        undefined=StrictUndefined, trim_blocks=True, lstrip_blocks=True, auto_reload=False)
 

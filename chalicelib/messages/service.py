@@ -13,8 +13,6 @@ import os
 from collections.abc import Callable, Mapping, MutableMapping
 from typing import Any, Final
 
-from jinja2 import TemplateError
-
 from chalicelib.messages.email_account import custom_email_allowed
 from chalicelib.messages.render import (
     MESSAGE_TYPES,
@@ -49,6 +47,8 @@ def customize(event: MutableMapping[str, Any],
         logger.warning("no custom message for this event", extra={"trigger_source": source})
         return None
     locale = choose_locale(attributes.get("locale"))
+    from jinja2 import TemplateError  # loaded with the first message, not at every cold start
+
     try:
         rendered = render(kind, locale, Placeholders(code=code, username=username if isinstance(username, str)
                                                      else None), app_name=app_name(), attributes=attributes)

@@ -21,8 +21,6 @@ import re
 from dataclasses import dataclass
 from typing import Any, Final
 
-import regex
-
 MAX_PATTERN_CHARS: Final = 256
 MAX_SUBJECT_CHARS: Final = 1024
 MAX_REPEAT: Final = 100
@@ -82,6 +80,8 @@ def compile_pattern(source: str, *, probe: bool = True) -> SafePattern:
     for low, high in _REPEAT.findall(source):
         if int(low) > MAX_REPEAT or (high and int(high) > MAX_REPEAT):
             raise UnsafePatternError(f"repetition counts must be at most {MAX_REPEAT}")
+    import regex  # loaded with the first pattern, not at every cold start
+
     try:
         compiled = regex.compile(source)
     except (regex.error, ValueError, OverflowError, RecursionError) as exc:

@@ -35,8 +35,6 @@ from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import Any, Final
 
-import jwt
-
 from chalicelib.breach.guard import PasswordGuard, reset_required_error
 from chalicelib.breach.policy import PASSWORD_CHANGE, SIGN_IN, SIGN_UP
 from chalicelib.breach.reset import RESET_REQUIRED_MESSAGE
@@ -128,6 +126,8 @@ def simulated_delivery(attributes: Mapping[str, str]) -> CodeDelivery | None:
 
 def unverified_claims(token: str) -> dict[str, Any]:
     """The claims of a token this process just received from Cognito or already verified at the edge."""
+    import jwt  # PyJWT loads cryptography: first sign-in, not every cold start
+
     try:
         claims = jwt.decode(token, options={"verify_signature": False})
     except jwt.PyJWTError:
