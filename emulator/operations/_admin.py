@@ -6,7 +6,7 @@ from __future__ import annotations
 import base64
 import binascii
 import json
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Iterable, Sequence
 from typing import Any, TypeVar
 
 from emulator.context import Context
@@ -50,6 +50,37 @@ def revoke_user(ctx: Context, pool: UserPool, user: User) -> None:
                  if session.pool_id == pool.pool_id and session.username == user.username]
         for token in stale:
             del store.sessions[token]
+
+
+def delete_user(ctx: Context, pool: UserPool, user: User) -> None:
+    """Remove the user (and with it their group memberships) and revoke what they hold, so a later user of
+    the same name inherits nothing."""
+    with ctx.store.lock:
+        if pool.users.get(user.username) is user:
+            del pool.users[user.username]
+    revoke_user(ctx, pool, user)
+
+
+def page(request: dict[str, Any], items: Sequence[T], key: Callable[[T], list[Any]],
+         shape: Callable[[T], dict[str, Any]], *, items_name: str, limit_name: str = "Limit",
+         next_name: str = "NextToken") -> dict[str, Any]:
+    """One page of ``items`` (sorted by ``key``) as a list operation answers it: the shaped items, and the
+    token for the next page when there is one."""
+    chunk, token = paginate(items, key, request.get(limit_name), request.get(next_name))
+    result: dict[str, Any] = {items_name: [shape(item) for item in chunk]}
+    if token:
+        result[next_name] = token
+    return result
+
+
+def groups_page(request: dict[str, Any], groups: Iterable[Group]) -> dict[str, Any]:
+    """GroupType items by group name (ListGroups, AdminListGroupsForUser)."""
+    return page(request, sorted(groups, key=lambda g: g.name), lambda g: [g.name], group_type, items_name="Groups")
+
+
+def by_creation(user: User) -> list[Any]:
+    """The order ListUsers and ListUsersInGroup list users in (and their page tokens' key)."""
+    return [user.created, user.username]
 
 
 def page_size(limit: Any) -> int:

@@ -7,14 +7,11 @@ from typing import Any
 
 from emulator import users
 from emulator.context import Context
-from emulator.operations._admin import revoke_user
+from emulator.operations._admin import delete_user
 
 
 def handle(ctx: Context, request: dict[str, Any]) -> dict[str, Any]:
     pool = ctx.pool(request["UserPoolId"])
     user = users.get_user(pool, request["Username"])
-    with ctx.store.lock:
-        if pool.users.get(user.username) is user:
-            del pool.users[user.username]
-    revoke_user(ctx, pool, user)
+    delete_user(ctx, pool, user)
     return {}

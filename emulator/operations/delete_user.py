@@ -11,13 +11,10 @@ from typing import Any
 
 from emulator import tokens
 from emulator.context import Context
-from emulator.operations._admin import revoke_user
+from emulator.operations._admin import delete_user
 
 
 def handle(ctx: Context, request: dict[str, Any]) -> dict[str, Any]:
     pool, user, _claims = tokens.decode_access_token(ctx.store, request["AccessToken"], ctx.now())
-    with ctx.store.lock:
-        if pool.users.get(user.username) is user:
-            del pool.users[user.username]
-    revoke_user(ctx, pool, user)
+    delete_user(ctx, pool, user)
     return {}

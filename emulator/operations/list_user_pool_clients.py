@@ -10,7 +10,7 @@ from __future__ import annotations
 from typing import Any
 
 from emulator.context import Context
-from emulator.operations._admin import paginate
+from emulator.operations._admin import page
 
 
 def handle(ctx: Context, request: dict[str, Any]) -> dict[str, Any]:
@@ -18,10 +18,6 @@ def handle(ctx: Context, request: dict[str, Any]) -> dict[str, Any]:
     with ctx.store.lock:
         clients = list(pool.clients.values()) if request.get("ClientType") in (None, "REGULAR") else []
     clients.sort(key=lambda c: (c.created, c.client_id))
-    chunk, next_token = paginate(clients, lambda c: [c.created, c.client_id], request.get("MaxResults"),
-                                 request.get("NextToken"))
-    result: dict[str, Any] = {"UserPoolClients": [
-        {"ClientId": c.client_id, "UserPoolId": pool.pool_id, "ClientName": c.name} for c in chunk]}
-    if next_token:
-        result["NextToken"] = next_token
-    return result
+    return page(request, clients, lambda c: [c.created, c.client_id],
+                lambda c: {"ClientId": c.client_id, "UserPoolId": pool.pool_id, "ClientName": c.name},
+                items_name="UserPoolClients", limit_name="MaxResults")

@@ -18,7 +18,7 @@ from typing import Any
 from emulator import users
 from emulator.context import Context
 from emulator.errors import InvalidParameterException
-from emulator.operations._admin import paginate
+from emulator.operations._admin import by_creation, page
 from emulator.operations._pool_shapes import schema
 from emulator.state import User, UserPool
 
@@ -69,13 +69,9 @@ def handle(ctx: Context, request: dict[str, Any]) -> dict[str, Any]:
     wanted = _attributes_to_get(pool, request.get("AttributesToGet"))
     with ctx.store.lock:
         candidates = [u for u in pool.users.values() if user_filter is None or user_filter.matches(u)]
-    candidates.sort(key=lambda u: (u.created, u.username))
-    chunk, token = paginate(candidates, lambda u: [u.created, u.username], request.get("Limit"),
-                            request.get("PaginationToken"))
-    result: dict[str, Any] = {"Users": [_shape(u, wanted) for u in chunk]}
-    if token:
-        result["PaginationToken"] = token
-    return result
+    candidates.sort(key=by_creation)
+    return page(request, candidates, by_creation, lambda u: _shape(u, wanted), items_name="Users",
+                next_name="PaginationToken")
 
 
 def _attributes_to_get(pool: UserPool, names: list[str] | None) -> set[str] | None:

@@ -10,7 +10,7 @@ from typing import Any
 
 from emulator import users
 from emulator.context import Context
-from emulator.operations._admin import get_group, paginate
+from emulator.operations._admin import by_creation, get_group, page
 
 
 def handle(ctx: Context, request: dict[str, Any]) -> dict[str, Any]:
@@ -18,10 +18,5 @@ def handle(ctx: Context, request: dict[str, Any]) -> dict[str, Any]:
     group = get_group(pool, request["GroupName"])
     with ctx.store.lock:
         members = [u for u in pool.users.values() if group.name in u.groups]
-    members.sort(key=lambda u: (u.created, u.username))
-    chunk, next_token = paginate(members, lambda u: [u.created, u.username], request.get("Limit"),
-                                 request.get("NextToken"))
-    result: dict[str, Any] = {"Users": [users.user_type(u) for u in chunk]}
-    if next_token:
-        result["NextToken"] = next_token
-    return result
+    members.sort(key=by_creation)
+    return page(request, members, by_creation, users.user_type, items_name="Users")
