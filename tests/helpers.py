@@ -11,6 +11,7 @@ from dataclasses import dataclass
 from typing import Any
 
 import boto3
+import jwt
 import pytest
 import requests
 from botocore.config import Config
@@ -124,6 +125,16 @@ def user_auth(idp: Any, user: dict[str, str], password: str | None = None) -> di
 
 def access_token(idp: Any, user: dict[str, str]) -> str:
     return str(user_auth(idp, user)["AuthenticationResult"]["AccessToken"])
+
+
+def claims_of(token: str) -> dict[str, Any]:
+    """A token's claims, unverified (the tests that check signatures do so themselves)."""
+    return jwt.decode(token, options={"verify_signature": False})
+
+
+def signed_in_claims(idp: Any, user: dict[str, str], token: str = "IdToken") -> dict[str, Any]:
+    """The claims of the ID (or access) token of a fresh password sign-in of the user."""
+    return claims_of(user_auth(idp, user)["AuthenticationResult"][token])
 
 
 REVOKED_ACCESS = ("NotAuthorizedException", "Access Token has been revoked")

@@ -9,19 +9,15 @@ from dataclasses import dataclass, field
 from typing import Any
 
 import boto3
-import jwt
 import pytest
 from botocore.config import Config
 
 from emulator.identity.provision import trust_policy
 from tests.e2e.conftest import PASSWORD, RunningStack, unique
+from tests.helpers import claims_of
 
 REGION = "us-east-1"
 NO_RETRY = Config(retries={"max_attempts": 1})
-
-
-def claims_of(token: str) -> dict[str, Any]:
-    return jwt.decode(token, options={"verify_signature": False})
 
 
 def provider_of(pool_id: str) -> str:

@@ -2,24 +2,14 @@
 
 from __future__ import annotations
 
-import jwt
 import pytest
 from botocore.exceptions import ClientError
 
 from tests.e2e.conftest import error_of
-from tests.helpers import user_auth
+from tests.helpers import signed_in_claims
 
 ADMIN = "arn:aws:iam::123456789012:role/admin"
 EDITOR = "arn:aws:iam::123456789012:role/editor"
-
-
-def id_claims(idp, user: dict) -> dict:
-    return jwt.decode(user_auth(idp, user)["AuthenticationResult"]["IdToken"], options={"verify_signature": False})
-
-
-def access_claims(idp, user: dict) -> dict:
-    return jwt.decode(user_auth(idp, user)["AuthenticationResult"]["AccessToken"],
-                      options={"verify_signature": False})
 
 
 def test_deleted_group_is_gone(idp, make_pool):
@@ -39,14 +29,14 @@ def test_a_fresh_token_no_longer_carries_the_group(idp, confirmed_user):
     idp.create_group(UserPoolId=pool_id, GroupName="editors", RoleArn=EDITOR, Precedence=1)
     for name in ("admins", "editors"):
         idp.admin_add_user_to_group(UserPoolId=pool_id, Username=username, GroupName=name)
-    before = id_claims(idp, confirmed_user)
+    before = signed_in_claims(idp, confirmed_user)
     assert (before["cognito:groups"], before["cognito:preferred_role"]) == (["admins", "editors"], ADMIN)
     idp.delete_group(UserPoolId=pool_id, GroupName="admins")
-    after = id_claims(idp, confirmed_user)
+    after = signed_in_claims(idp, confirmed_user)
     assert after["cognito:groups"] == ["editors"]
     assert after["cognito:roles"] == [EDITOR]
     assert after["cognito:preferred_role"] == EDITOR
-    assert access_claims(idp, confirmed_user)["cognito:groups"] == ["editors"]
+    assert signed_in_claims(idp, confirmed_user, "AccessToken")["cognito:groups"] == ["editors"]
     groups = idp.admin_list_groups_for_user(UserPoolId=pool_id, Username=username)["Groups"]
     assert [g["GroupName"] for g in groups] == ["editors"]
 
@@ -56,9 +46,9 @@ def test_deleting_the_only_group_removes_the_group_claims(idp, confirmed_user):
     idp.create_group(UserPoolId=pool_id, GroupName="admins", RoleArn=ADMIN)
     idp.admin_add_user_to_group(UserPoolId=pool_id, Username=username, GroupName="admins")
     idp.delete_group(UserPoolId=pool_id, GroupName="admins")
-    claims = id_claims(idp, confirmed_user)
+    claims = signed_in_claims(idp, confirmed_user)
     assert not {"cognito:groups", "cognito:roles", "cognito:preferred_role"} & set(claims)
-    assert "cognito:groups" not in access_claims(idp, confirmed_user)
+    assert "cognito:groups" not in signed_in_claims(idp, confirmed_user, "AccessToken")
 
 
 def test_a_group_recreated_with_the_same_name_has_no_members(idp, confirmed_user):
@@ -69,7 +59,7 @@ def test_a_group_recreated_with_the_same_name_has_no_members(idp, confirmed_user
     group = idp.create_group(UserPoolId=pool_id, GroupName="staff")["Group"]
     assert "Description" not in group
     assert idp.list_users_in_group(UserPoolId=pool_id, GroupName="staff")["Users"] == []
-    assert "cognito:groups" not in id_claims(idp, confirmed_user)
+    assert "cognito:groups" not in signed_in_claims(idp, confirmed_user)
 
 
 def test_deleting_twice(idp, make_pool):

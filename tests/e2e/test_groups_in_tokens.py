@@ -7,9 +7,8 @@ from __future__ import annotations
 
 from typing import Any
 
-import jwt
-
 from tests.e2e.conftest import PASSWORD, unique
+from tests.helpers import claims_of
 
 ADMIN = "arn:aws:iam::123456789012:role/admin"
 EDITOR = "arn:aws:iam::123456789012:role/editor"
@@ -28,10 +27,6 @@ def member_of(idp: Any, make_pool: Any, groups: list[dict[str, Any]]) -> tuple[d
     result = idp.initiate_auth(ClientId=client_id, AuthFlow="USER_PASSWORD_AUTH",
                                AuthParameters={"USERNAME": username, "PASSWORD": PASSWORD})["AuthenticationResult"]
     return claims_of(result["IdToken"]), claims_of(result["AccessToken"]), username, pool_id
-
-
-def claims_of(token: str) -> dict:
-    return jwt.decode(token, options={"verify_signature": False})
 
 
 def test_groups_ordered_by_precedence_with_roles_and_preferred_role(stack, idp, make_pool):

@@ -18,7 +18,7 @@ from chalice.test import Client
 from chalicelib.api import rolemap_routes
 from tests.conftest import ROOT
 from tests.e2e.conftest import PASSWORD, unique
-from tests.e2e.identity_support import claims_of
+from tests.helpers import claims_of
 
 
 @pytest.fixture(scope="module")

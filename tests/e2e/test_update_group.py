@@ -4,13 +4,12 @@ new role and precedence."""
 from __future__ import annotations
 
 import boto3
-import jwt
 import pytest
 from botocore.config import Config
 from botocore.exceptions import ClientError
 
 from tests.e2e.conftest import error_of
-from tests.helpers import clock_moved_by, user_auth
+from tests.helpers import clock_moved_by, signed_in_claims
 
 READER = "arn:aws:iam::123456789012:role/reader"
 EDITOR = "arn:aws:iam::123456789012:role/editor"
@@ -61,12 +60,10 @@ def test_members_next_tokens_follow_the_new_role_and_precedence(idp, confirmed_u
     idp.create_group(UserPoolId=pool_id, GroupName="editors", RoleArn=EDITOR, Precedence=2)
     for name in ("readers", "editors"):
         idp.admin_add_user_to_group(UserPoolId=pool_id, Username=username, GroupName=name)
-    before = jwt.decode(user_auth(idp, confirmed_user)["AuthenticationResult"]["IdToken"],
-                        options={"verify_signature": False})
+    before = signed_in_claims(idp, confirmed_user)
     assert (before["cognito:groups"], before["cognito:preferred_role"]) == (["readers", "editors"], READER)
     idp.update_group(UserPoolId=pool_id, GroupName="editors", Precedence=0)
-    after = jwt.decode(user_auth(idp, confirmed_user)["AuthenticationResult"]["IdToken"],
-                       options={"verify_signature": False})
+    after = signed_in_claims(idp, confirmed_user)
     assert (after["cognito:groups"], after["cognito:preferred_role"]) == (["editors", "readers"], EDITOR)
 
 

@@ -8,12 +8,11 @@ import base64
 import hashlib
 import hmac
 
-import jwt
 import pytest
 from botocore.exceptions import ClientError
 
 from tests.e2e.conftest import PASSWORD, error_of, unique
-from tests.helpers import clock_moved_by, password_auth
+from tests.helpers import claims_of, clock_moved_by, password_auth
 
 DEFAULT_FLOWS = ["ALLOW_REFRESH_TOKEN_AUTH", "ALLOW_USER_SRP_AUTH", "ALLOW_CUSTOM_AUTH"]
 CONFIGURED = {
@@ -106,8 +105,8 @@ def test_new_token_validity_applies_to_the_next_tokens(idp, configured):
                                 ExplicitAuthFlows=CONFIGURED["ExplicitAuthFlows"], AccessTokenValidity=5,
                                 TokenValidityUnits={"AccessToken": "minutes"})
     result = password_auth(idp, configured["client_id"], configured["username"])["AuthenticationResult"]
-    access = jwt.decode(result["AccessToken"], options={"verify_signature": False})
-    identity = jwt.decode(result["IdToken"], options={"verify_signature": False})
+    access = claims_of(result["AccessToken"])
+    identity = claims_of(result["IdToken"])
     assert (access["exp"] - access["iat"], result["ExpiresIn"]) == (300, 300)
     assert identity["exp"] - identity["iat"] == 3600
 
