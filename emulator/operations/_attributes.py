@@ -12,10 +12,8 @@ from emulator.state import User, UserPool
 
 
 def check_schema(pool: UserPool, attributes: dict[str, str]) -> None:
-    known = known_attributes(pool)
+    check_known(pool, attributes)
     for name, value in attributes.items():
-        if name not in known:
-            raise unknown_attribute(name)
         if name in ("email_verified", "phone_number_verified") and value not in ("true", "false"):
             raise InvalidParameterException(f"Invalid value for {name}: must be true or false.")
         if name == "email" and value and ("@" not in value or value.startswith("@") or value.endswith("@")):
@@ -31,17 +29,13 @@ def known_attributes(pool: UserPool) -> set[str]:
                                        if c.get("Name") not in STANDARD_ATTRIBUTES}
 
 
-def unknown_attribute(name: str) -> InvalidParameterException:
-    return InvalidParameterException(
-        f"Attributes did not conform to the schema: Type for attribute {{{name}}} could not be determined")
-
-
 def check_known(pool: UserPool, names: Iterable[str]) -> None:
-    """Every name is an attribute of the pool's schema (for operations that name attributes without values)."""
+    """Every name is an attribute of the pool's schema."""
     known = known_attributes(pool)
     for name in names:
         if name not in known:
-            raise unknown_attribute(name)
+            raise InvalidParameterException(
+                f"Attributes did not conform to the schema: Type for attribute {{{name}}} could not be determined")
 
 
 def check_required(pool: UserPool, attributes: dict[str, str]) -> None:
