@@ -197,6 +197,15 @@ def test_a_catastrophically_backtracking_value_is_bounded_and_fails():
            "regular expression pattern" in message
 
 
+def test_a_short_value_is_never_refused_for_want_of_time(monkeypatch):
+    # Twenty concurrent sign-ups once made a valid password miss the wall-clock budget waiting for the GIL.
+    monkeypatch.setattr(validation, "PATTERN_TIMEOUT_SECONDS", 1e-9)
+    validation.validate(MODEL, "SignUp", {"ClientId": "c" * 26, "Username": "ada", "Password": "Correct-Horse-9"})
+    long_but_valid = "Click {##here##} " + "x" * validation.UNTIMED_MAX_CHARS
+    assert "emailMessageByLink' failed to satisfy constraint" in problems(
+        "CreateUserPool", {"PoolName": "p", "VerificationMessageTemplate": {"EmailMessageByLink": long_but_valid}})
+
+
 def test_patterns_still_accept_what_they_describe():
     validation.validate(MODEL, "CreateUserPool", {
         "PoolName": "p", "VerificationMessageTemplate": {"EmailMessageByLink": "Click {##here##} to verify."},
