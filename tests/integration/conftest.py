@@ -178,3 +178,20 @@ def atomic_moto(monkeypatch: pytest.MonkeyPatch) -> None:
                 return __original(self, *args, **kwargs)
 
         monkeypatch.setattr(DynamoDBBackend, name, atomic)
+    patient_models(monkeypatch)
+
+
+def patient_models(monkeypatch: pytest.MonkeyPatch) -> None:
+    """Give every model a roomy timeout for one test: dozens of requests waiting on one lock in a loaded
+    process can take longer than the models' sign-in timeouts (CI once timed one out at 2 s), and a race test
+    is about the conditions, not the clock."""
+    from pynamodb.models import Model
+
+    pending = list(Model.__subclasses__())
+    while pending:
+        model = pending.pop()
+        pending.extend(model.__subclasses__())
+        if "Meta" in vars(model):
+            monkeypatch.setattr(model.Meta, "connect_timeout_seconds", 10, raising=False)
+            monkeypatch.setattr(model.Meta, "read_timeout_seconds", 60, raising=False)
+        monkeypatch.setattr(model, "_connection", None)
