@@ -38,7 +38,7 @@ ChallengeName = Literal[
 
 
 class RequestBody(BaseModel):
-    model_config = ConfigDict(extra="forbid", strict=True, frozen=True, alias_generator=to_camel,
+    model_config = ConfigDict(extra="forbid", strict=True, frozen=True, alias_generator=to_camel, defer_build=True,
                               validate_by_name=False, validate_by_alias=True)
     # An empty body (no bytes, or only whitespace) means every field's default, whatever the content type.
     accepts_empty: ClassVar[bool] = False
@@ -65,7 +65,7 @@ class Params(BaseModel):
     """Path or query parameters (strings, named as in the path template or the query, camelCase). Each field
     checks its own value; unknown query parameters are ignored unless a subclass forbids them."""
 
-    model_config = ConfigDict(extra="ignore", strict=True, frozen=True, alias_generator=to_camel,
+    model_config = ConfigDict(extra="ignore", strict=True, frozen=True, alias_generator=to_camel, defer_build=True,
                               validate_by_name=False, validate_by_alias=True, json_schema_extra=_absent_not_null)
 
 
@@ -89,7 +89,8 @@ def whole_number(low: int, high: int) -> Callable[[Any], int]:
 
 
 class ResponseBody(BaseModel):
-    model_config = ConfigDict(frozen=True, alias_generator=to_camel, serialize_by_alias=True, validate_by_name=True)
+    model_config = ConfigDict(frozen=True, alias_generator=to_camel, serialize_by_alias=True, validate_by_name=True,
+                              defer_build=True)
 
 
 # ---------------------------------------------------------------- requests

@@ -26,13 +26,11 @@ from __future__ import annotations
 
 import base64
 import binascii
-import http.client
 import json
 import math
 import re
 import threading
 import time
-import urllib.request
 from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass
 from datetime import UTC, datetime
@@ -279,18 +277,21 @@ def _decompose(token: object) -> _DecomposedJwt:
 # ---------------------------------------------------------------- JWKS download and cache
 
 
-class _NoRedirect(urllib.request.HTTPRedirectHandler):
-    def redirect_request(self, *_args: Any, **_kwargs: Any) -> None:
-        return None
-
-
 def fetch_jwks(uri: str, *, timeout: float = JWKS_FETCH_TIMEOUT_SECONDS) -> dict[str, Any]:
     """Download and JSON-parse a JWKS. Redirects are not followed; the body is capped at JWKS_MAX_BYTES."""
     if urlsplit(uri).scheme not in ("https", "http"):
         raise JwksFetchError(f"Failed to fetch {uri}: only http(s) URIs are fetched")
+    # Loaded with the first download (once per container): a route that checks no token never needs them.
+    import http.client
+    import urllib.request
+
+    class NoRedirect(urllib.request.HTTPRedirectHandler):
+        def redirect_request(self, *_args: Any, **_kwargs: Any) -> None:
+            return None
+
     request = urllib.request.Request(uri, headers={"Accept": "application/json"})  # noqa: S310 (scheme checked)
     try:
-        with urllib.request.build_opener(_NoRedirect).open(request, timeout=timeout) as response:
+        with urllib.request.build_opener(NoRedirect).open(request, timeout=timeout) as response:
             body = response.read(JWKS_MAX_BYTES + 1)
     except (OSError, ValueError, http.client.HTTPException) as exc:
         raise JwksFetchError(f"Failed to fetch {uri}: {exc}") from exc

@@ -17,7 +17,6 @@ from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field
 from typing import Any, Final
 
-import boto3
 from botocore.config import Config
 from botocore.exceptions import BotoCoreError, ClientError
 from pynamodb.exceptions import DoesNotExist, PynamoDBException
@@ -112,6 +111,8 @@ def bulk_client(connections: int = 16) -> Any:
     config = Config(connect_timeout=5, read_timeout=30, retries={"mode": "standard", "total_max_attempts": 1},
                     max_pool_connections=max(16, connections), parameter_validation=False,
                     user_agent_extra="cogworks-breach-import")
+    import boto3  # the import CLI's alone: the API and the triggers read the store through pynamodb
+
     return boto3.session.Session().client("dynamodb", region_name=aws.region(), config=config)
 
 

@@ -117,7 +117,7 @@ def _domains(values: Iterable[str]) -> list[str]:
 
 
 class Document(BaseModel):
-    model_config = ConfigDict(extra="forbid", strict=True, frozen=True, alias_generator=to_camel,
+    model_config = ConfigDict(extra="forbid", strict=True, frozen=True, alias_generator=to_camel, defer_build=True,
                               validate_by_name=False, validate_by_alias=True, serialize_by_alias=True)
 
 
@@ -255,4 +255,7 @@ class RuleSets:
     reserved: frozenset[str]
 
 
-DEFAULT_RULES: Final = RuleSet()
+@functools.cache
+def default_rules() -> RuleSet:
+    """What a pool without stored rules gets; built on first use, as building it builds every rule model."""
+    return RuleSet()

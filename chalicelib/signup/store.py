@@ -27,7 +27,7 @@ from chalicelib.settings import MissingSettingError
 from chalicelib.signup import invites
 from chalicelib.signup.connections import bind
 from chalicelib.signup.engine import InviteClaim
-from chalicelib.signup.rules import DEFAULT_RULES, MAX_DOCUMENT_BYTES, RuleSet
+from chalicelib.signup.rules import MAX_DOCUMENT_BYTES, RuleSet, default_rules
 
 # Cognito may retry PreSignUp after a timeout: within this window the username that spent a code may spend it again.
 RETRY_WINDOW_SECONDS: Final = 300
@@ -105,7 +105,7 @@ def load_rules(pool_id: str) -> StoredRules:
         except DoesNotExist:
             item = None
     if item is None:
-        return StoredRules(pool_id, DEFAULT_RULES)
+        return StoredRules(pool_id, default_rules())
     with _dynamodb("parse_rules"):
         rules = RuleSet.from_json(item.document)
     return StoredRules(pool_id, rules, int(item.version or 0), float(item.updated_at), item.updated_by)

@@ -8,7 +8,7 @@ from chalicelib.models.invite_code import InviteCode
 from chalicelib.models.signup_rules import SignupRules
 from chalicelib.signup import invites, store
 from chalicelib.signup.engine import InviteClaim
-from chalicelib.signup.rules import DEFAULT_RULES, RuleSet
+from chalicelib.signup.rules import RuleSet, default_rules
 from tests.integration.signup_support import moto_tables, new_pool
 
 NOW = 1_800_000_000.0
@@ -39,7 +39,7 @@ def create(pool: str, *, expires_in: float = 3600, email_domain: str | None = No
 
 def test_a_pool_without_rules_reads_the_defaults_at_version_zero(pool):
     stored = store.load_rules(pool)
-    assert (stored.rules, stored.version, stored.updated_at) == (DEFAULT_RULES, 0, None)
+    assert (stored.rules, stored.version, stored.updated_at) == (default_rules(), 0, None)
 
 
 def test_saved_rules_are_read_back_with_their_version_and_author(pool):
@@ -54,16 +54,16 @@ def test_saved_rules_are_read_back_with_their_version_and_author(pool):
 def test_a_stale_expected_version_is_a_conflict_and_changes_nothing(pool):
     store.save_rules(pool, RuleSet.model_validate({"inviteRequired": True}), expected_version=0, actor="a", now=NOW)
     with pytest.raises(store.VersionConflictError):
-        store.save_rules(pool, DEFAULT_RULES, expected_version=0, actor="b", now=NOW)
+        store.save_rules(pool, default_rules(), expected_version=0, actor="b", now=NOW)
     with pytest.raises(store.VersionConflictError):
-        store.save_rules(pool, DEFAULT_RULES, expected_version=7, actor="b", now=NOW)
+        store.save_rules(pool, default_rules(), expected_version=7, actor="b", now=NOW)
     assert store.load_rules(pool).rules.invite_required is True
-    assert store.save_rules(pool, DEFAULT_RULES, expected_version=1, actor="b", now=NOW).version == 2
+    assert store.save_rules(pool, default_rules(), expected_version=1, actor="b", now=NOW).version == 2
 
 
 def test_without_an_expected_version_the_last_read_is_replaced(pool):
-    store.save_rules(pool, DEFAULT_RULES, expected_version=None, actor="a", now=NOW)
-    assert store.save_rules(pool, DEFAULT_RULES, expected_version=None, actor="a", now=NOW).version == 2
+    store.save_rules(pool, default_rules(), expected_version=None, actor="a", now=NOW)
+    assert store.save_rules(pool, default_rules(), expected_version=None, actor="a", now=NOW).version == 2
 
 
 def test_update_rules_reads_changes_and_writes(pool):

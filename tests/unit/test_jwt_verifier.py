@@ -13,6 +13,7 @@ import sys
 import threading
 import time
 import urllib.error
+import urllib.request
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -962,7 +963,7 @@ class _FakeOpener:
 
 def _install_opener(monkeypatch, outcome: Any) -> _FakeOpener:
     opener = _FakeOpener(outcome)
-    monkeypatch.setattr(jwt_verifier.urllib.request, "build_opener", opener.build)
+    monkeypatch.setattr(urllib.request, "build_opener", opener.build)
     return opener
 
 
