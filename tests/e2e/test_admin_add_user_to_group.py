@@ -2,11 +2,11 @@
 
 from __future__ import annotations
 
-import jwt
 import pytest
 from botocore.exceptions import ClientError
 
 from tests.e2e.conftest import error_of, unique
+from tests.helpers import claims_of
 
 
 def groups_of(idp, user: dict) -> list[str]:
@@ -21,7 +21,7 @@ def test_added_user_is_a_member_and_the_next_tokens_say_so(idp, confirmed_user):
     assert groups_of(idp, confirmed_user) == ["editors"]
     tokens = idp.initiate_auth(ClientId=confirmed_user["client_id"], AuthFlow="USER_PASSWORD_AUTH",
                                AuthParameters={"USERNAME": username, "PASSWORD": confirmed_user["password"]})
-    access = jwt.decode(tokens["AuthenticationResult"]["AccessToken"], options={"verify_signature": False})
+    access = claims_of(tokens["AuthenticationResult"]["AccessToken"])
     assert access["cognito:groups"] == ["editors"]
 
 

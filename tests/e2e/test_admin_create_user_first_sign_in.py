@@ -7,11 +7,11 @@ from __future__ import annotations
 
 import json
 
-import jwt
 import pytest
 from botocore.exceptions import ClientError
 
 from tests.e2e.conftest import PASSWORD, error_of, unique
+from tests.helpers import claims_of
 
 TEMP = "Temp-Pass-123"
 
@@ -43,7 +43,7 @@ def test_user_password_auth_then_new_password_gives_tokens(stack, idp, make_pool
                                            Session=challenge["Session"],
                                            ChallengeResponses={"USERNAME": username, "NEW_PASSWORD": PASSWORD})
     tokens = result["AuthenticationResult"]
-    claims = jwt.decode(tokens["IdToken"], options={"verify_signature": False})
+    claims = claims_of(tokens["IdToken"])
     assert claims["cognito:username"] == username
     assert claims["token_use"] == "id"
     assert idp.admin_get_user(UserPoolId=pool_id, Username=username)["UserStatus"] == "CONFIRMED"
@@ -83,7 +83,7 @@ def test_admin_user_password_auth_then_admin_respond(stack, idp, make_pool):
     result = idp.admin_respond_to_auth_challenge(
         UserPoolId=pool_id, ClientId=client_id, ChallengeName="NEW_PASSWORD_REQUIRED", Session=challenge["Session"],
         ChallengeResponses={"USERNAME": username, "NEW_PASSWORD": PASSWORD, "userAttributes.name": "Grace"})
-    claims = jwt.decode(result["AuthenticationResult"]["IdToken"], options={"verify_signature": False})
+    claims = claims_of(result["AuthenticationResult"]["IdToken"])
     assert claims["name"] == "Grace"
     assert idp.admin_get_user(UserPoolId=pool_id, Username=username)["UserStatus"] == "CONFIRMED"
     sent = triggers_for(stack, username)

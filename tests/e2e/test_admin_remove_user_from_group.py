@@ -2,11 +2,11 @@
 
 from __future__ import annotations
 
-import jwt
 import pytest
 from botocore.exceptions import ClientError
 
 from tests.e2e.conftest import error_of, unique
+from tests.helpers import claims_of
 
 
 def test_removed_user_is_no_longer_a_member_and_refreshed_tokens_drop_the_group(idp, confirmed_user):
@@ -22,7 +22,7 @@ def test_removed_user_is_no_longer_a_member_and_refreshed_tokens_drop_the_group(
     assert [g["GroupName"] for g in listed] == ["viewers"]
     refreshed = idp.initiate_auth(ClientId=client_id, AuthFlow="REFRESH_TOKEN_AUTH",
                                   AuthParameters={"REFRESH_TOKEN": refresh_token})["AuthenticationResult"]
-    claims = jwt.decode(refreshed["IdToken"], options={"verify_signature": False})
+    claims = claims_of(refreshed["IdToken"])
     assert claims["cognito:groups"] == ["viewers"]
 
 
@@ -34,7 +34,7 @@ def test_last_group_removed_means_no_groups_claim(idp, confirmed_user):
     tokens = idp.initiate_auth(ClientId=confirmed_user["client_id"], AuthFlow="USER_PASSWORD_AUTH",
                                AuthParameters={"USERNAME": username, "PASSWORD": confirmed_user["password"]})
     for kind in ("IdToken", "AccessToken"):
-        claims = jwt.decode(tokens["AuthenticationResult"][kind], options={"verify_signature": False})
+        claims = claims_of(tokens["AuthenticationResult"][kind])
         assert "cognito:groups" not in claims
 
 

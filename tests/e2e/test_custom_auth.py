@@ -8,13 +8,12 @@ from __future__ import annotations
 import uuid
 from typing import Any
 
-import jwt
 import pytest
 from botocore.exceptions import ClientError
 
 from tests.e2e.conftest import ALL_TRIGGERS, PASSWORD, TRIGGER_ARN, error_of, unique
 from tests.e2e.test_passwordless_helpers import password_first
-from tests.helpers import INCORRECT
+from tests.helpers import INCORRECT, claims_of
 
 UNRECOGNIZABLE = ("InvalidLambdaResponseException", "Unrecognizable lambda output")
 
@@ -99,7 +98,7 @@ def test_two_correct_rounds_issue_tokens_and_echo_challenge_metadata(stack, idp,
     assert second["Session"] != first["Session"]
     done = respond(idp, user, second["Session"], "answer-2")
     assert "ChallengeName" not in done
-    id_claims = jwt.decode(done["AuthenticationResult"]["IdToken"], options={"verify_signature": False})
+    id_claims = claims_of(done["AuthenticationResult"]["IdToken"])
     assert id_claims["cognito:username"] == user["username"]
     last_define = custom_events(stack, user["pool_id"], "DefineAuthChallenge")[-1]
     assert last_define["request"]["session"] == [

@@ -12,13 +12,13 @@ import uuid
 from collections.abc import Callable
 from typing import Any
 
-import jwt
 import pytest
 from botocore.exceptions import ClientError
 
 import emulator
 from emulator.state import Group
 from tests.e2e.conftest import PASSWORD, TRIGGER_ARN, error_of, unique
+from tests.helpers import claims_of
 
 ADMIN_SCOPE = "aws.cognito.signin.user.admin"
 AUDITOR_ROLE = "arn:aws:iam::123456789012:role/auditor"
@@ -29,10 +29,6 @@ def register(stack: Any, func: Callable[[dict[str, Any], Any], Any]) -> str:
     name = f"t_{func.__name__}_{uuid.uuid4().hex[:8]}"
     stack.app.lambda_function(name=name)(func)
     return TRIGGER_ARN.format(name)
-
-
-def claims(token: str) -> dict[str, Any]:
-    return jwt.decode(token, options={"verify_signature": False})
 
 
 @pytest.fixture()
@@ -94,7 +90,7 @@ def v1_add_override_suppress(event: dict[str, Any], context: Any) -> dict[str, A
 
 def test_v1_adds_overrides_and_suppresses_id_token_claims_only(sign_in):
     _user, tokens = sign_in(v1_add_override_suppress, "V1_0")
-    id_claims, access_claims = claims(tokens["IdToken"]), claims(tokens["AccessToken"])
+    id_claims, access_claims = claims_of(tokens["IdToken"]), claims_of(tokens["AccessToken"])
     assert id_claims["tier"] == "gold"
     assert id_claims["email"] == "shown@example.com"
     assert "nickname" not in id_claims
@@ -118,7 +114,7 @@ def v1_protected(event: dict[str, Any], context: Any) -> dict[str, Any]:
 
 def test_v1_cannot_add_change_or_suppress_protected_claims(sign_in):
     user, tokens = sign_in(v1_protected, "V1_0")
-    id_claims = claims(tokens["IdToken"])
+    id_claims = claims_of(tokens["IdToken"])
     assert id_claims["aud"] == user["client_id"]
     assert id_claims["token_use"] == "id"
     assert id_claims["cognito:username"] == user["username"]
@@ -151,7 +147,7 @@ def v1_replace_groups(event: dict[str, Any], context: Any) -> dict[str, Any]:
 
 def test_v1_group_override_replaces_groups_in_both_tokens(sign_in):
     _user, tokens = sign_in(v1_replace_groups, "V1_0", groups=("admins", "readers"))
-    id_claims, access_claims = claims(tokens["IdToken"]), claims(tokens["AccessToken"])
+    id_claims, access_claims = claims_of(tokens["IdToken"]), claims_of(tokens["AccessToken"])
     assert id_claims["cognito:groups"] == ["auditors"]
     assert id_claims["cognito:roles"] == [AUDITOR_ROLE]
     assert id_claims["cognito:preferred_role"] == AUDITOR_ROLE
@@ -166,7 +162,7 @@ def v1_empty_groups(event: dict[str, Any], context: Any) -> dict[str, Any]:
 def test_v1_empty_group_override_suppresses_groups(sign_in):
     _user, tokens = sign_in(v1_empty_groups, "V1_0", groups=("admins",))
     for token in (tokens["IdToken"], tokens["AccessToken"]):
-        assert {"cognito:groups", "cognito:roles", "cognito:preferred_role"}.isdisjoint(claims(token))
+        assert {"cognito:groups", "cognito:roles", "cognito:preferred_role"}.isdisjoint(claims_of(token))
 
 
 def v1_keep(event: dict[str, Any], context: Any) -> dict[str, Any]:
@@ -175,11 +171,11 @@ def v1_keep(event: dict[str, Any], context: Any) -> dict[str, Any]:
 
 def test_v1_unchanged_event_keeps_groups_and_roles(sign_in):
     _user, tokens = sign_in(v1_keep, "V1_0", groups=("admins", "readers"))
-    id_claims = claims(tokens["IdToken"])
+    id_claims = claims_of(tokens["IdToken"])
     assert id_claims["cognito:groups"] == ["admins", "readers"]
     assert id_claims["cognito:roles"] == [ADMIN_ROLE]
     assert id_claims["cognito:preferred_role"] == ADMIN_ROLE
-    assert claims(tokens["AccessToken"])["cognito:groups"] == ["admins", "readers"]
+    assert claims_of(tokens["AccessToken"])["cognito:groups"] == ["admins", "readers"]
 
 
 def v1_suppress_groups(event: dict[str, Any], context: Any) -> dict[str, Any]:
@@ -189,7 +185,7 @@ def v1_suppress_groups(event: dict[str, Any], context: Any) -> dict[str, Any]:
 
 def test_v1_suppressing_cognito_groups_drops_roles_from_the_id_token(sign_in):
     _user, tokens = sign_in(v1_suppress_groups, "V1_0", groups=("admins",))
-    assert {"cognito:groups", "cognito:roles", "cognito:preferred_role"}.isdisjoint(claims(tokens["IdToken"]))
+    assert {"cognito:groups", "cognito:roles", "cognito:preferred_role"}.isdisjoint(claims_of(tokens["IdToken"]))
 
 
 # --- V2_0 ----------------------------------------------------------------------------------------------------
@@ -212,7 +208,7 @@ def v2_both_tokens(event: dict[str, Any], context: Any) -> dict[str, Any]:
 
 def test_v2_edits_both_tokens_and_the_scopes(sign_in):
     user, tokens = sign_in(v2_both_tokens, "V2_0")
-    id_claims, access_claims = claims(tokens["IdToken"]), claims(tokens["AccessToken"])
+    id_claims, access_claims = claims_of(tokens["IdToken"]), claims_of(tokens["AccessToken"])
     assert (id_claims["profile"], id_claims["tags"], id_claims["n"], id_claims["flag"]) == (
         {"level": 3}, ["a", "b"], 7, True)
     assert "gone" not in id_claims
@@ -233,7 +229,7 @@ def v2_foreign_aud(event: dict[str, Any], context: Any) -> dict[str, Any]:
 
 def test_v2_cannot_add_a_foreign_aud_or_protected_access_claims(sign_in):
     user, tokens = sign_in(v2_foreign_aud, "V2_0")
-    access_claims = claims(tokens["AccessToken"])
+    access_claims = claims_of(tokens["AccessToken"])
     assert "aud" not in access_claims
     assert access_claims["client_id"] == user["client_id"]
     assert access_claims["username"] == user["username"]
@@ -250,9 +246,9 @@ def v2_replace_groups(event: dict[str, Any], context: Any) -> dict[str, Any]:
 
 def test_v2_group_override_replaces_groups_in_both_tokens(sign_in):
     _user, tokens = sign_in(v2_replace_groups, "V2_0", groups=("admins",))
-    assert claims(tokens["IdToken"])["cognito:groups"] == ["auditors"]
-    assert claims(tokens["IdToken"])["cognito:preferred_role"] == AUDITOR_ROLE
-    assert claims(tokens["AccessToken"])["cognito:groups"] == ["auditors"]
+    assert claims_of(tokens["IdToken"])["cognito:groups"] == ["auditors"]
+    assert claims_of(tokens["IdToken"])["cognito:preferred_role"] == AUDITOR_ROLE
+    assert claims_of(tokens["AccessToken"])["cognito:groups"] == ["auditors"]
 
 
 def v2_complex_email_verified(event: dict[str, Any], context: Any) -> dict[str, Any]:
@@ -280,12 +276,12 @@ def v2_mark_source(event: dict[str, Any], context: Any) -> dict[str, Any]:
 
 def test_v2_applies_on_refresh_too_and_keeps_auth_time(sign_in, idp):
     user, tokens = sign_in(v2_mark_source, "V2_0")
-    first = claims(tokens["IdToken"])
+    first = claims_of(tokens["IdToken"])
     assert first["source"] == "TokenGeneration_Authentication"
     refreshed = idp.initiate_auth(ClientId=user["client_id"], AuthFlow="REFRESH_TOKEN_AUTH",
                                   AuthParameters={"REFRESH_TOKEN": tokens["RefreshToken"]})["AuthenticationResult"]
     assert "RefreshToken" not in refreshed
-    again = claims(refreshed["IdToken"])
+    again = claims_of(refreshed["IdToken"])
     assert again["source"] == "TokenGeneration_RefreshTokens"
     assert again["auth_time"] == first["auth_time"]
     assert again["origin_jti"] == first["origin_jti"]

@@ -15,6 +15,7 @@ import requests
 
 from chalicelib.auth.jwt_verifier import CognitoJwtVerifier, JwtInvalidTokenUseError
 from tests.e2e.conftest import PASSWORD, error_of, unique
+from tests.helpers import claims_of
 
 ID_CLAIMS = {"sub", "aud", "iss", "token_use", "auth_time", "exp", "iat", "jti", "origin_jti", "event_id",
              "cognito:username", "email", "email_verified"}
@@ -35,10 +36,6 @@ def new_user(stack: Any, idp: Any, client_id: str) -> str:
                 UserAttributes=[{"Name": "email", "Value": email}])
     idp.confirm_sign_up(ClientId=client_id, Username=username, ConfirmationCode=stack.latest_code(email))
     return username
-
-
-def claims(token: str) -> dict[str, Any]:
-    return jwt.decode(token, options={"verify_signature": False})
 
 
 def issuer_of(stack: Any, pool_id: str) -> str:
@@ -88,7 +85,7 @@ def test_each_pool_has_its_own_keys(stack, seeded, plain_pool):
 def test_id_token_claims_are_exactly_cognitos(stack, idp, plain_pool):
     pool_id, client_id, username = plain_pool
     before = int(time.time())
-    token = claims(sign_in(idp, client_id, username)["IdToken"])
+    token = claims_of(sign_in(idp, client_id, username)["IdToken"])
     assert set(token) == ID_CLAIMS
     assert token["token_use"] == "id"
     assert token["aud"] == client_id
@@ -106,7 +103,7 @@ def test_id_token_claims_are_exactly_cognitos(stack, idp, plain_pool):
 def test_access_token_claims_are_exactly_cognitos(stack, idp, plain_pool):
     pool_id, client_id, username = plain_pool
     result = sign_in(idp, client_id, username)
-    access, id_token = claims(result["AccessToken"]), claims(result["IdToken"])
+    access, id_token = claims_of(result["AccessToken"]), claims_of(result["IdToken"])
     assert set(access) == ACCESS_CLAIMS
     assert access["token_use"] == "access"
     assert access["scope"] == "aws.cognito.signin.user.admin"
@@ -129,7 +126,7 @@ def test_unverified_email_is_a_false_boolean(stack, idp, make_pool):
                 UserAttributes=[{"Name": "email", "Value": f"{username}@example.com"},
                                 {"Name": "email_verified", "Value": "false"}])
     idp.admin_confirm_sign_up(UserPoolId=pool_id, Username=username)
-    assert claims(sign_in(idp, client_id, username)["IdToken"])["email_verified"] is False
+    assert claims_of(sign_in(idp, client_id, username)["IdToken"])["email_verified"] is False
 
 
 def test_token_validity_follows_the_client(stack, idp, make_pool):
@@ -137,7 +134,7 @@ def test_token_validity_follows_the_client(stack, idp, make_pool):
         "AccessTokenValidity": 5, "IdTokenValidity": 2,
         "TokenValidityUnits": {"AccessToken": "minutes", "IdToken": "hours"}})
     result = sign_in(idp, client_id, new_user(stack, idp, client_id))
-    access, id_token = claims(result["AccessToken"]), claims(result["IdToken"])
+    access, id_token = claims_of(result["AccessToken"]), claims_of(result["IdToken"])
     assert access["exp"] - access["iat"] == 300
     assert id_token["exp"] - id_token["iat"] == 7200
     assert result["ExpiresIn"] == 300
@@ -146,8 +143,8 @@ def test_token_validity_follows_the_client(stack, idp, make_pool):
 def test_validity_without_units_is_in_hours(stack, idp, make_pool):
     _pool_id, client_id = make_pool(triggers={}, client={"AccessTokenValidity": 24, "IdTokenValidity": 1})
     result = sign_in(idp, client_id, new_user(stack, idp, client_id))
-    assert claims(result["AccessToken"])["exp"] - claims(result["AccessToken"])["iat"] == 86400
-    assert claims(result["IdToken"])["exp"] - claims(result["IdToken"])["iat"] == 3600
+    assert claims_of(result["AccessToken"])["exp"] - claims_of(result["AccessToken"])["iat"] == 86400
+    assert claims_of(result["IdToken"])["exp"] - claims_of(result["IdToken"])["iat"] == 3600
 
 
 def test_refresh_keeps_auth_time_and_origin_with_new_token_ids(stack, idp, plain_pool):
@@ -158,7 +155,7 @@ def test_refresh_keeps_auth_time_and_origin_with_new_token_ids(stack, idp, plain
                                   AuthParameters={"REFRESH_TOKEN": first["RefreshToken"]})["AuthenticationResult"]
     assert "RefreshToken" not in refreshed
     for kind in ("AccessToken", "IdToken"):
-        old, new = claims(first[kind]), claims(refreshed[kind])
+        old, new = claims_of(first[kind]), claims_of(refreshed[kind])
         assert set(new) == set(old)
         assert new["auth_time"] == old["auth_time"]
         assert new["origin_jti"] == old["origin_jti"]
@@ -208,7 +205,7 @@ INVALID = ("NotAuthorizedException", "Invalid Access Token")
 def test_get_user_refuses_a_tampered_token(idp, plain_pool):
     _pool_id, client_id, username = plain_pool
     header, payload, signature = sign_in(idp, client_id, username)["AccessToken"].split(".")
-    body = claims(f"{header}.{payload}.{signature}")
+    body = claims_of(f"{header}.{payload}.{signature}")
     body["username"] = "admin"
     forged_payload = jwt.utils.base64url_encode(json.dumps(body).encode()).decode()
     assert _get_user_error(idp, f"{header}.{forged_payload}.{signature}") == INVALID
@@ -218,7 +215,7 @@ def test_get_user_refuses_a_tampered_token(idp, plain_pool):
 
 def test_get_user_refuses_a_token_signed_by_another_pool(idp, seeded, plain_pool):
     pool_id, client_id, username = plain_pool
-    body = claims(sign_in(idp, client_id, username)["AccessToken"])
+    body = claims_of(sign_in(idp, client_id, username)["AccessToken"])
     # The other pool's key and kid, claiming this pool's issuer.
     assert _get_user_error(idp, _forge(pool_id, body, signer_pool=seeded["userPoolId"],
                                        kid_pool=seeded["userPoolId"])) == INVALID
@@ -228,7 +225,7 @@ def test_get_user_refuses_a_token_signed_by_another_pool(idp, seeded, plain_pool
 
 def test_get_user_refuses_garbage_and_unsigned_tokens(idp, plain_pool):
     _pool_id, client_id, username = plain_pool
-    body = claims(sign_in(idp, client_id, username)["AccessToken"])
+    body = claims_of(sign_in(idp, client_id, username)["AccessToken"])
     unsigned = jwt.encode(body, key=None, algorithm="none")
     for token in ("garbage", "a.b.c", "eyJhbGciOiJSUzI1NiJ9.e30.", unsigned):
         assert _get_user_error(idp, token) == INVALID
@@ -241,7 +238,7 @@ def test_get_user_refuses_an_id_token(idp, plain_pool):
 
 def test_get_user_refuses_an_expired_token(idp, plain_pool):
     pool_id, client_id, username = plain_pool
-    body = claims(sign_in(idp, client_id, username)["AccessToken"])
+    body = claims_of(sign_in(idp, client_id, username)["AccessToken"])
     body.update(iat=body["iat"] - 7200, exp=body["iat"] - 3600)
     assert _get_user_error(idp, _forge(pool_id, body)) == ("NotAuthorizedException", "Access Token has expired")
 
@@ -250,6 +247,6 @@ def test_get_user_accepts_a_token_issued_in_the_future_of_the_wall_clock(idp, pl
     """Time claims are judged by the emulator's clock only (tests may move it); PyJWT's own iat/nbf checks
     against the wall clock would refuse this token."""
     pool_id, client_id, username = plain_pool
-    body = claims(sign_in(idp, client_id, username)["AccessToken"])
+    body = claims_of(sign_in(idp, client_id, username)["AccessToken"])
     body.update(iat=body["iat"] + 600, nbf=body["iat"] + 600)
     assert idp.get_user(AccessToken=_forge(pool_id, body))["Username"] == username

@@ -3,14 +3,14 @@ refresh token and the access token's family, so both are refused afterwards."""
 
 from __future__ import annotations
 
-import jwt
+from tests.helpers import claims_of
 
 
 def test_refresh_answers_new_id_and_access_tokens(api, user, tokens):
     reply = api.post("/auth/refresh", {"refreshToken": tokens["refreshToken"]})
     assert reply.status == 200
     assert set(reply.json) == {"idToken", "accessToken", "expiresIn"}
-    claims = jwt.decode(reply.json["accessToken"], options={"verify_signature": False})
+    claims = claims_of(reply.json["accessToken"])
     assert claims["username"] == user["username"]
     assert api.get("/auth/me", headers=api.bearer(reply.json["accessToken"])).status == 200
 

@@ -3,9 +3,8 @@ for an open one, and Cognito's refusals."""
 
 from __future__ import annotations
 
-import jwt
-
 from tests.e2e.conftest import PASSWORD
+from tests.helpers import claims_of
 from tests.integration.conftest import new_user, sign_in, sign_up
 
 NEW_PASSWORD = "Brand-New-Pass-7"
@@ -16,8 +15,8 @@ def test_sign_in_answers_the_four_token_fields(api, user):
     assert reply.status == 200
     assert set(reply.json) == {"idToken", "accessToken", "refreshToken", "expiresIn"}
     assert reply.json["expiresIn"] == 3600
-    access = jwt.decode(reply.json["accessToken"], options={"verify_signature": False})
-    identity = jwt.decode(reply.json["idToken"], options={"verify_signature": False})
+    access = claims_of(reply.json["accessToken"])
+    identity = claims_of(reply.json["idToken"])
     assert (access["token_use"], access["username"]) == ("access", user["username"])
     assert (identity["token_use"], identity["email"]) == ("id", user["email"])
 

@@ -15,7 +15,6 @@ from contextlib import contextmanager
 from dataclasses import dataclass
 from typing import Any
 
-import jwt
 import pytest
 from chalice import Chalice
 
@@ -26,7 +25,7 @@ from chalicelib.risk.api import HELD_PREFIX
 from chalicelib.risk.context import normalise_username
 from chalicelib.risk.service import HOLD_SECONDS, RiskService, read_hold
 from chalicelib.risk.triggers import post_authentication_learn
-from tests.helpers import INCORRECT, PASSWORD, admin_user
+from tests.helpers import INCORRECT, PASSWORD, admin_user, claims_of
 from tests.integration.conftest import gateway_event
 
 PLUS = {"UserPoolAddOns": {"AdvancedSecurityMode": "ENFORCED"}, "UserPoolTier": "PLUS"}
@@ -165,7 +164,7 @@ def test_a_new_device_is_asked_for_a_code_and_the_usual_device_is_not(stack: Any
 
     done = pool.answer(user, asked, code_sent_to(stack, user["email"], before), ip=CAFE_IP, device=cafe)
     assert done.status == 200, done
-    claims = jwt.decode(done.body["idToken"], options={"verify_signature": False})
+    claims = claims_of(done.body["idToken"])
     assert claims["cognito:username"] == user["username"]
     assert done.device() is None  # the cookie was there: not issued again
 
