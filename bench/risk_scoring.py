@@ -6,8 +6,9 @@ What is measured:
 - ``engine``: :func:`chalicelib.risk.engine.assess` plus :func:`chalicelib.risk.engine.lock_state` on a user
   with a full history (50 devices, 50 networks, 32 failure buckets), pure CPU;
 - ``sign-in``: :meth:`RiskService.begin` + :meth:`RiskService.finish` (BatchGetItem, scoring, TransactWriteItems)
-  against moto in process (``mock_aws``: the latency is moto's emulation, not DynamoDB's; a moto
-  server in its own process answered 500 to some TransactWriteItems of the stuffing run, see the results), and the
+  against moto in process (``mock_aws``: the latency is moto's emulation, not DynamoDB's), twice side by side:
+  moto as shipped, whose TransactWriteItems deep-copies the tables it touches, then the local stack's moto
+  (emulator/moto_transactions.py, emulator/tables.py: per-item undo, one write lock), and the
   requests counted by a botocore hook on the very client the store uses, for successful sign-ins of known
   users, failed attempts, and a credential-stuffing run from one network;
 - ``step-up``: a sign-in the configuration turns into password-then-second-factor (MFA_REQUIRED at MEDIUM; a
@@ -172,12 +173,21 @@ def main() -> None:
     os.environ.update({"AWS_ACCESS_KEY_ID": "bench", "AWS_SECRET_ACCESS_KEY": "bench",
                        "AWS_DEFAULT_REGION": "us-east-1"})
     with mock_aws():
-        results = bench_sign_in(args.attempts)
-    for name, (p50, p99, requests, *rest) in results.items():
-        extra = f", refused {rest[0]}/{args.attempts}" if rest else ""
-        print(f"sign-in {name}, {args.attempts} attempts: p50 {p50:.2f} ms, p99 {p99:.2f} ms, "
-              f"DynamoDB requests per attempt {requests:.2f}{extra}")
+        shipped = bench_sign_in(args.attempts)
+    from emulator import tables
 
+    tables.make_moto_writes_atomic()  # the local stack's DynamoDB: its own TransactWriteItems, one write lock
+    with mock_aws():
+        local = bench_sign_in(args.attempts)
+    for label, results in (("moto as shipped", shipped), ("the local stack's moto", local)):
+        for name, (p50, p99, requests, *rest) in results.items():
+            extra = f", refused {rest[0]}/{args.attempts}" if rest else ""
+            print(f"{label}: sign-in {name}, {args.attempts} attempts: p50 {p50:.2f} ms, p99 {p99:.2f} ms, "
+                  f"DynamoDB requests per attempt {requests:.2f}{extra}")
+    for name in shipped:
+        (p50_shipped, p99_shipped, *_), (p50_local, p99_local, *_) = shipped[name], local[name]
+        print(f"sign-in {name}: moto as shipped / the local stack's moto: p50 {p50_shipped / p50_local:.1f}x, "
+              f"p99 {p99_shipped / p99_local:.1f}x")
 
 if __name__ == "__main__":
     main()

@@ -24,6 +24,9 @@ def make_moto_writes_atomic() -> None:
     One lock around moto's write operations gives the local stack DynamoDB's guarantee."""
     from moto.dynamodb.models import DynamoDBBackend
 
+    from emulator import moto_transactions
+
+    moto_transactions.install()  # before the lock goes around it
     for name in _WRITES:
         original = getattr(DynamoDBBackend, name)
         if getattr(original, "_cogworks_atomic", False):

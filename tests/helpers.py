@@ -127,6 +127,15 @@ def access_token(idp: Any, user: dict[str, str]) -> str:
     return str(user_auth(idp, user)["AuthenticationResult"]["AccessToken"])
 
 
+def verified_software_token(idp: Any, access: str) -> str:
+    """Associate a software token with the signed-in user and prove it (VerifySoftwareToken); its secret."""
+    import pyotp
+
+    secret = str(idp.associate_software_token(AccessToken=access)["SecretCode"])
+    idp.verify_software_token(AccessToken=access, UserCode=pyotp.TOTP(secret).now())
+    return secret
+
+
 def claims_of(token: str) -> dict[str, Any]:
     """A token's claims, unverified (the tests that check signatures do so themselves)."""
     return jwt.decode(token, options={"verify_signature": False})

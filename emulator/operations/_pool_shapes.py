@@ -36,7 +36,8 @@ def known_members(action: str, request: dict[str, Any], *, drop: tuple[str, ...]
     return {k: v for k, v in request.items() if (k in members or k in extra) and k not in drop}
 
 
-def _shaped(output_shape: str, values: dict[str, Any]) -> dict[str, Any]:
+def shaped(output_shape: str, values: dict[str, Any]) -> dict[str, Any]:
+    """The members of ``values`` that botocore's model gives ``output_shape``."""
     members = _members(output_shape, operation=False)
     return {k: v for k, v in values.items() if k in members}
 
@@ -57,7 +58,7 @@ def pool_type(pool: UserPool) -> dict[str, Any]:
         "EstimatedNumberOfUsers": len(pool.users),
         "SchemaAttributes": schema(pool),
     })
-    return _shaped("UserPoolType", config)
+    return shaped("UserPoolType", config)
 
 
 def schema(pool: UserPool) -> list[dict[str, Any]]:
@@ -86,7 +87,7 @@ def client_type(client: AppClient, pool: UserPool) -> dict[str, Any]:
                    "CreationDate": client.created, "LastModifiedDate": client.modified})
     if client.secret:
         config["ClientSecret"] = client.secret
-    return _shaped("UserPoolClientType", config)
+    return shaped("UserPoolClientType", config)
 
 
 _LEGACY = {"ADMIN_NO_SRP_AUTH", "CUSTOM_AUTH_FLOW_ONLY", "USER_PASSWORD_AUTH"}

@@ -13,23 +13,29 @@ from typing import Any
 from emulator import tokens
 from emulator.context import Context
 from emulator.errors import InvalidParameterException, UnsupportedOperationException
+from emulator.state import User
 
 UNSUPPORTED = {"SMSMfaSettings": "SMS", "EmailMfaSettings": "Email", "WebAuthnMfaSettings": "Passkey"}
 
 
 def handle(ctx: Context, request: dict[str, Any]) -> dict[str, Any]:
     _pool, user, _claims = tokens.decode_access_token(ctx.store, request["AccessToken"], ctx.now())
+    set_preference(ctx, user, request)
+    return {}
+
+
+def set_preference(ctx: Context, user: User, request: dict[str, Any]) -> None:
+    """Apply the request's MFA settings to the user (SetUserMFAPreference, AdminSetUserMFAPreference)."""
     for key, label in UNSUPPORTED.items():
         settings = request.get(key) or {}
         if settings.get("Enabled") or settings.get("PreferredMfa"):
             raise UnsupportedOperationException(f"{label} MFA is not supported by this local Cognito.")
     software = request.get("SoftwareTokenMfaSettings")
     if software is None:
-        return {}
+        return
     enable = bool(software.get("Enabled"))
     if enable and not user.totp_verified:
         raise InvalidParameterException("User does not have delivery config set to turn on SOFTWARE_TOKEN_MFA")
     with ctx.store.lock:
         user.preferred_mfa = "SOFTWARE_TOKEN_MFA" if enable else ""
         user.modified = ctx.now()
-    return {}

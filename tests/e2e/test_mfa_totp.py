@@ -11,7 +11,7 @@ import pytest
 from botocore.exceptions import ClientError
 
 from tests.e2e.conftest import PASSWORD, error_of, unique
-from tests.helpers import password_auth
+from tests.helpers import password_auth, verified_software_token
 
 INVALID_CODE = ("CodeMismatchException", "Invalid code received for user")
 MFA_ON = {"MfaConfiguration": "ON",
@@ -38,8 +38,7 @@ def wrong_code(secret: str) -> str:
 def test_enrolled_user_is_asked_for_a_code_at_every_sign_in(stack, idp, confirmed_user):
     client_id, username = confirmed_user["client_id"], confirmed_user["username"]
     access = password_auth(idp, client_id, username)["AuthenticationResult"]["AccessToken"]
-    secret = idp.associate_software_token(AccessToken=access)["SecretCode"]
-    idp.verify_software_token(AccessToken=access, UserCode=pyotp.TOTP(secret).now())
+    secret = verified_software_token(idp, access)
     idp.set_user_mfa_preference(AccessToken=access,
                                 SoftwareTokenMfaSettings={"Enabled": True, "PreferredMfa": True})
 

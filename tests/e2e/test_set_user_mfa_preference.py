@@ -3,12 +3,11 @@ kinds this local Cognito lacks are refused, not ignored."""
 
 from __future__ import annotations
 
-import pyotp
 import pytest
 from botocore.exceptions import ClientError
 
 from tests.e2e.conftest import error_of
-from tests.helpers import user_auth
+from tests.helpers import user_auth, verified_software_token
 
 TOTP_ON = {"Enabled": True, "PreferredMfa": True}
 
@@ -25,8 +24,7 @@ def test_enabling_needs_a_verified_token(idp, confirmed_user):
 
 def test_turn_on_then_off(idp, confirmed_user):
     access = user_auth(idp, confirmed_user)["AuthenticationResult"]["AccessToken"]
-    secret = idp.associate_software_token(AccessToken=access)["SecretCode"]
-    idp.verify_software_token(AccessToken=access, UserCode=pyotp.TOTP(secret).now())
+    verified_software_token(idp, access)
     idp.set_user_mfa_preference(AccessToken=access, SoftwareTokenMfaSettings=TOTP_ON)
     assert idp.get_user(AccessToken=access)["PreferredMfaSetting"] == "SOFTWARE_TOKEN_MFA"
     assert user_auth(idp, confirmed_user)["ChallengeName"] == "SOFTWARE_TOKEN_MFA"
