@@ -98,8 +98,9 @@ def issue_tokens(ctx: Context, pool: UserPool, client: AppClient, user: User, *,
 
 
 def with_client_metadata(request: dict[str, Any], client_metadata: dict[str, Any] | None) -> dict[str, Any]:
-    """Only (Admin)RespondToAuthChallenge passes ClientMetadata to these triggers; without any, Cognito's
-    events carry no `clientMetadata` key (the AWS PreTokenGeneration example and the powertools samples)."""
+    """Only (Admin)RespondToAuthChallenge and GetTokensFromRefreshToken pass ClientMetadata to these
+    triggers; without any, Cognito's events carry no `clientMetadata` key (the AWS PreTokenGeneration
+    example and the powertools samples)."""
     if client_metadata:
         request["clientMetadata"] = client_metadata
     return request

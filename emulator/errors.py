@@ -36,6 +36,12 @@ class NotAuthorizedException(CognitoError):
     default_message = "Incorrect username or password."
 
 
+class RefreshTokenReuseException(CognitoError):
+    """A refresh token rotated out (RefreshTokenRotation) and past its grace period; the message is ours."""
+
+    default_message = "Refresh Token has been rotated"
+
+
 class UserNotFoundException(CognitoError):
     default_message = "User does not exist."
 

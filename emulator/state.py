@@ -107,6 +107,15 @@ class AppClient:
     def prevent_user_existence_errors(self) -> bool:
         return self.config.get("PreventUserExistenceErrors") == "ENABLED"
 
+    @property
+    def rotates_refresh_tokens(self) -> bool:
+        return (self.config.get("RefreshTokenRotation") or {}).get("Feature") == "ENABLED"
+
+    @property
+    def refresh_token_grace_seconds(self) -> int:
+        """How long a rotated-out refresh token stays usable (RetryGracePeriodSeconds, 0 when not given)."""
+        return int((self.config.get("RefreshTokenRotation") or {}).get("RetryGracePeriodSeconds") or 0)
+
 
 @dataclass
 class UserPool:
@@ -183,6 +192,9 @@ class AuthSession:
 
 @dataclass
 class RefreshTokenRecord:
+    """One refresh token. Every token rotated from it shares its origin_jti, auth_time and expiry: one
+    session, revoked as a whole."""
+
     token: str
     pool_id: str
     client_id: str
@@ -191,6 +203,7 @@ class RefreshTokenRecord:
     auth_time: int
     expires_at: float
     revoked: bool = False
+    invalid_from: float | None = None  # set when rotated out: then + RetryGracePeriodSeconds
 
 
 class Store:

@@ -7,6 +7,7 @@ as Cognito does. These are development keys generated per pool; they never leave
 
 from __future__ import annotations
 
+import dataclasses
 import json
 import uuid
 from dataclasses import dataclass
@@ -127,6 +128,18 @@ def new_refresh_token(store: Store, pool: UserPool, client: AppClient, user: Use
             token=token, pool_id=pool.pool_id, client_id=client.client_id, username=user.username,
             origin_jti=origin_jti, auth_time=auth_time,
             expires_at=now + validity_seconds(client, "RefreshToken"))
+    return token
+
+
+def rotate_refresh_token(store: Store, record: RefreshTokenRecord, *, grace_seconds: int, now: float) -> str:
+    """A successor of ``record`` in the same session: same origin_jti and auth_time, valid "for the remaining
+    duration of the original refresh token" (amazon-cognito-user-pools-using-the-refresh-token.html).
+    ``record`` stops working ``grace_seconds`` after its first rotation; a retry within them rotates it again."""
+    token = ids.opaque(96)
+    with store.lock:
+        store.refresh_tokens[token] = dataclasses.replace(record, token=token, invalid_from=None)
+        if record.invalid_from is None:
+            record.invalid_from = now + grace_seconds
     return token
 
 

@@ -4,9 +4,6 @@ SECRET_HASH, user status, per-pool password policy, and GetUser with the tokens 
 
 from __future__ import annotations
 
-import base64
-import hashlib
-import hmac
 import time
 from typing import Any
 
@@ -15,6 +12,7 @@ from botocore.exceptions import ClientError
 from pycognito import Cognito
 
 import emulator
+from chalicelib.services.cognito import secret_hash
 from emulator.clock import FakeClock
 from tests.e2e.conftest import PASSWORD, error_of, unique
 from tests.helpers import INCORRECT, claims_of
@@ -164,11 +162,6 @@ def test_refresh_token_expires_with_the_client_s_validity(idp, make_pool, monkey
         idp.initiate_auth(ClientId=client_id, AuthFlow="REFRESH_TOKEN_AUTH",
                           AuthParameters={"REFRESH_TOKEN": refresh})
     assert error_of(exc) == ("NotAuthorizedException", "Refresh Token has expired")
-
-
-def secret_hash(secret: str, username: str, client_id: str) -> str:
-    digest = hmac.new(secret.encode(), (username + client_id).encode(), hashlib.sha256).digest()
-    return base64.b64encode(digest).decode()
 
 
 def test_client_with_a_secret_needs_the_secret_hash(idp, make_pool):

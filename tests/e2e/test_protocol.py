@@ -190,8 +190,9 @@ def test_catastrophic_pattern_input_is_bounded(stack, seeded):
                               f"Unknown operation: '{TARGET}NoSuchThing'.")),
     (TARGET.rstrip("."), (400, "UnknownOperationException",
                           "Unknown operation: 'AWSCognitoIdentityProviderService'.")),
-    (TARGET + "ListUserPools", (400, "UnsupportedOperationException",
-                                "ListUserPools is not supported by this local Cognito (cogworks emulator).")),
+    (TARGET + "CreateUserPoolDomain", (
+        400, "UnsupportedOperationException",
+        "CreateUserPoolDomain is not supported by this local Cognito (cogworks emulator).")),
     (TARGET + "AdminLinkProviderForUser", (
         400, "UnsupportedOperationException",
         "AdminLinkProviderForUser is not supported by this local Cognito (cogworks emulator).")),
@@ -245,9 +246,9 @@ def test_botocore_raises_modeled_exceptions(stack, seeded):
         client.initiate_auth(ClientId=seeded["clientId"], AuthFlow="NOPE", AuthParameters={})
     assert error_of(exc)[1].startswith("1 validation error detected: Value 'NOPE' at 'authFlow'")
     with pytest.raises(client.exceptions.UnsupportedOperationException) as exc:
-        client.list_user_pools(MaxResults=10)
+        client.create_user_pool_domain(Domain="example", UserPoolId="us-east-1_AAAAAAAAA")
     assert error_of(exc) == ("UnsupportedOperationException",
-                             "ListUserPools is not supported by this local Cognito (cogworks emulator).")
+                             "CreateUserPoolDomain is not supported by this local Cognito (cogworks emulator).")
     with pytest.raises(client.exceptions.ResourceNotFoundException) as exc:
         client.describe_user_pool(UserPoolId="us-east-1_AAAAAAAAA")
     assert error_of(exc) == ("ResourceNotFoundException", "User pool us-east-1_AAAAAAAAA does not exist.")

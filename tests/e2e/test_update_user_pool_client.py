@@ -4,13 +4,10 @@ CreateUserPoolClient apply."""
 
 from __future__ import annotations
 
-import base64
-import hashlib
-import hmac
-
 import pytest
 from botocore.exceptions import ClientError
 
+from chalicelib.services.cognito import secret_hash
 from tests.e2e.conftest import PASSWORD, error_of, unique
 from tests.helpers import claims_of, clock_moved_by, password_auth
 
@@ -22,11 +19,6 @@ CONFIGURED = {
     "TokenValidityUnits": {"AccessToken": "minutes", "IdToken": "hours", "RefreshToken": "minutes"},
     "ReadAttributes": ["email"], "WriteAttributes": ["email"],
 }
-
-
-def secret_hash(secret: str, username: str, client_id: str) -> str:
-    digest = hmac.new(secret.encode(), (username + client_id).encode(), hashlib.sha256).digest()
-    return base64.b64encode(digest).decode()
 
 
 @pytest.fixture()

@@ -3,21 +3,14 @@ and a client secret that SignUp and InitiateAuth then require as SECRET_HASH."""
 
 from __future__ import annotations
 
-import base64
-import hashlib
-import hmac
 import re
 
 import pytest
 
+from chalicelib.services.cognito import secret_hash
 from tests.e2e.conftest import PASSWORD, error_of, unique
 
 CLIENT_ID = re.compile(r"^[a-z0-9]{26}$")
-
-
-def secret_hash(secret: str, username: str, client_id: str) -> str:
-    digest = hmac.new(secret.encode(), (username + client_id).encode(), hashlib.sha256).digest()
-    return base64.b64encode(digest).decode()
 
 
 @pytest.fixture()
