@@ -19,7 +19,7 @@ from cryptography.hazmat.primitives.asymmetric import rsa
 from jwt.algorithms import RSAAlgorithm
 
 from emulator import ids
-from emulator.errors import NotAuthorizedException
+from emulator.errors import NotAuthorizedException, RefreshTokenReuseException
 from emulator.state import AppClient, RefreshTokenRecord, SigningKey, Store, User, UserPool
 
 ACCESS_SCOPE = "aws.cognito.signin.user.admin"
@@ -131,15 +131,31 @@ def new_refresh_token(store: Store, pool: UserPool, client: AppClient, user: Use
     return token
 
 
-def rotate_refresh_token(store: Store, record: RefreshTokenRecord, *, grace_seconds: int, now: float) -> str:
-    """A successor of ``record`` in the same session: same origin_jti and auth_time, valid "for the remaining
-    duration of the original refresh token" (amazon-cognito-user-pools-using-the-refresh-token.html).
-    ``record`` stops working ``grace_seconds`` after its first rotation; a retry within them rotates it again."""
+def claim_rotation(store: Store, record: RefreshTokenRecord, *, grace_seconds: int, now: float) -> bool:
+    """Rotate ``record`` out, atomically: it stops working ``grace_seconds`` after its first rotation, and a
+    retry within them may rotate it again. True for the first rotation (undo it with :func:`release_rotation`
+    if no tokens come of it), False for a retry; RefreshTokenReuseException once the grace period is over, so
+    that of concurrent rotations without grace exactly one succeeds."""
+    with store.lock:
+        if record.invalid_from is not None:
+            if record.invalid_from <= now:
+                raise RefreshTokenReuseException()
+            return False
+        record.invalid_from = now + grace_seconds
+        return True
+
+
+def release_rotation(store: Store, record: RefreshTokenRecord) -> None:
+    with store.lock:
+        record.invalid_from = None
+
+
+def successor(store: Store, record: RefreshTokenRecord) -> str:
+    """A new refresh token in ``record``'s session: same origin_jti and auth_time, valid "for the remaining
+    duration of the original refresh token" (amazon-cognito-user-pools-using-the-refresh-token.html)."""
     token = ids.opaque(96)
     with store.lock:
         store.refresh_tokens[token] = dataclasses.replace(record, token=token, invalid_from=None)
-        if record.invalid_from is None:
-            record.invalid_from = now + grace_seconds
     return token
 
 

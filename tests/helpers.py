@@ -67,6 +67,13 @@ ALL_TRIGGERS = {
 }
 
 
+def register_trigger(stack: Any, func: Callable[[dict[str, Any], Any], Any]) -> str:
+    """A Lambda of one test, registered on the running stack's Chalice app under a fresh name; its ARN."""
+    name = f"t_{func.__name__}_{uuid.uuid4().hex[:12]}"
+    stack.app.lambda_function(name=name)(func)
+    return TRIGGER_ARN.format(name)
+
+
 PASSWORD = "Correct-Horse-9"
 INCORRECT = ("NotAuthorizedException", "Incorrect username or password.")
 

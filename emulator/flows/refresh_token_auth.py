@@ -40,13 +40,20 @@ def refresh(ctx: Context, pool: UserPool, client: AppClient, token: str, *,
         prove_secret(user)
     if not user.enabled:
         raise NotAuthorizedException("User is disabled.")
-    result = auth.issue_tokens(ctx, pool, client, user, source="TokenGeneration_RefreshTokens",
-                               client_metadata=client_metadata,
-                               refresh=auth.RefreshSeed(record.origin_jti, record.auth_time),
-                               post_authentication=False)
-    if client.rotates_refresh_tokens:
-        result["RefreshToken"] = tokens.rotate_refresh_token(
-            ctx.store, record, grace_seconds=client.refresh_token_grace_seconds, now=ctx.now())
+    rotates = client.rotates_refresh_tokens
+    claimed = rotates and tokens.claim_rotation(ctx.store, record, grace_seconds=client.refresh_token_grace_seconds,
+                                                now=ctx.now())
+    try:
+        result = auth.issue_tokens(ctx, pool, client, user, source="TokenGeneration_RefreshTokens",
+                                   client_metadata=client_metadata,
+                                   refresh=auth.RefreshSeed(record.origin_jti, record.auth_time),
+                                   post_authentication=False)
+    except Exception:
+        if claimed:  # no tokens came of it (a trigger refused or failed): the submitted token stays valid
+            tokens.release_rotation(ctx.store, record)
+        raise
+    if rotates:
+        result["RefreshToken"] = tokens.successor(ctx.store, record)
     return result
 
 

@@ -7,5 +7,6 @@ from tests.helpers import (  # noqa: F401
     RunningStack,
     error_of,
     free_port,
+    register_trigger,
     unique,
 )

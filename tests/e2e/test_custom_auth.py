@@ -5,23 +5,16 @@ PASSWORD_VERIFIER inside CUSTOM_AUTH with the bundle's own define_auth_challenge
 
 from __future__ import annotations
 
-import uuid
 from typing import Any
 
 import pytest
 from botocore.exceptions import ClientError
 
-from tests.e2e.conftest import ALL_TRIGGERS, PASSWORD, TRIGGER_ARN, error_of, unique
+from tests.e2e.conftest import ALL_TRIGGERS, PASSWORD, TRIGGER_ARN, error_of, register_trigger, unique
 from tests.e2e.test_passwordless_helpers import password_first
 from tests.helpers import INCORRECT, claims_of
 
 UNRECOGNIZABLE = ("InvalidLambdaResponseException", "Unrecognizable lambda output")
-
-
-def register(stack: Any, func: Any) -> str:
-    name = f"t_{func.__name__}_{uuid.uuid4().hex[:8]}"
-    stack.app.lambda_function(name=name)(func)
-    return TRIGGER_ARN.format(name)
 
 
 def triggers_with(**overrides: str) -> dict[str, Any]:
@@ -74,9 +67,9 @@ def two_rounds_verify(event: dict[str, Any], context: Any) -> dict[str, Any]:
 @pytest.fixture()
 def two_rounds(stack, idp, make_pool) -> dict[str, str]:
     pool_id, client_id = make_pool(triggers=triggers_with(
-        DefineAuthChallenge=register(stack, two_rounds_define),
-        CreateAuthChallenge=register(stack, two_rounds_create),
-        VerifyAuthChallengeResponse=register(stack, two_rounds_verify)))
+        DefineAuthChallenge=register_trigger(stack, two_rounds_define),
+        CreateAuthChallenge=register_trigger(stack, two_rounds_create),
+        VerifyAuthChallengeResponse=register_trigger(stack, two_rounds_verify)))
     return {"pool_id": pool_id, "client_id": client_id, "username": new_user(idp, pool_id, client_id)}
 
 
@@ -175,7 +168,8 @@ def silent_verify(event: dict[str, Any], context: Any) -> dict[str, Any]:
 
 
 def test_define_without_a_decision_is_unrecognizable(stack, idp, make_pool):
-    pool_id, client_id = make_pool(triggers=triggers_with(DefineAuthChallenge=register(stack, undecided_define)))
+    define = register_trigger(stack, undecided_define)
+    pool_id, client_id = make_pool(triggers=triggers_with(DefineAuthChallenge=define))
     username = new_user(idp, pool_id, client_id)
     with pytest.raises(ClientError) as exc:
         idp.initiate_auth(ClientId=client_id, AuthFlow="CUSTOM_AUTH", AuthParameters={"USERNAME": username})
@@ -183,7 +177,8 @@ def test_define_without_a_decision_is_unrecognizable(stack, idp, make_pool):
 
 
 def test_fail_authentication_wins_over_issue_tokens(stack, idp, make_pool):
-    pool_id, client_id = make_pool(triggers=triggers_with(DefineAuthChallenge=register(stack, contradictory_define)))
+    define = register_trigger(stack, contradictory_define)
+    pool_id, client_id = make_pool(triggers=triggers_with(DefineAuthChallenge=define))
     username = new_user(idp, pool_id, client_id)
     with pytest.raises(ClientError) as exc:
         idp.initiate_auth(ClientId=client_id, AuthFlow="CUSTOM_AUTH", AuthParameters={"USERNAME": username})
@@ -192,8 +187,9 @@ def test_fail_authentication_wins_over_issue_tokens(stack, idp, make_pool):
 
 def test_verify_without_answer_correct_is_unrecognizable(stack, idp, make_pool):
     pool_id, client_id = make_pool(triggers=triggers_with(
-        DefineAuthChallenge=register(stack, two_rounds_define), CreateAuthChallenge=register(stack, two_rounds_create),
-        VerifyAuthChallengeResponse=register(stack, silent_verify)))
+        DefineAuthChallenge=register_trigger(stack, two_rounds_define),
+        CreateAuthChallenge=register_trigger(stack, two_rounds_create),
+        VerifyAuthChallengeResponse=register_trigger(stack, silent_verify)))
     user = {"client_id": client_id, "username": new_user(idp, pool_id, client_id)}
     started = idp.initiate_auth(ClientId=client_id, AuthFlow="CUSTOM_AUTH",
                                 AuthParameters={"USERNAME": user["username"]})
@@ -207,8 +203,8 @@ NOT_CONFIGURED = ("InvalidParameterException", "Custom auth lambda trigger is no
 
 @pytest.mark.parametrize("missing", ["DefineAuthChallenge", "CreateAuthChallenge"])
 def test_custom_auth_needs_define_and_create_to_start(stack, idp, make_pool, missing):
-    config = triggers_with(DefineAuthChallenge=register(stack, two_rounds_define),
-                           CreateAuthChallenge=register(stack, two_rounds_create))
+    config = triggers_with(DefineAuthChallenge=register_trigger(stack, two_rounds_define),
+                           CreateAuthChallenge=register_trigger(stack, two_rounds_create))
     del config[missing]
     pool_id, client_id = make_pool(triggers=config)
     username = new_user(idp, pool_id, client_id)
@@ -218,8 +214,8 @@ def test_custom_auth_needs_define_and_create_to_start(stack, idp, make_pool, mis
 
 
 def test_custom_auth_needs_verify_to_judge_an_answer(stack, idp, make_pool):
-    config = triggers_with(DefineAuthChallenge=register(stack, two_rounds_define),
-                           CreateAuthChallenge=register(stack, two_rounds_create))
+    config = triggers_with(DefineAuthChallenge=register_trigger(stack, two_rounds_define),
+                           CreateAuthChallenge=register_trigger(stack, two_rounds_create))
     del config["VerifyAuthChallengeResponse"]
     pool_id, client_id = make_pool(triggers=config)
     user = {"client_id": client_id, "username": new_user(idp, pool_id, client_id)}

@@ -4,6 +4,8 @@ same session, the submitted one refused after RetryGracePeriodSeconds, and REFRE
 
 from __future__ import annotations
 
+import concurrent.futures
+import threading
 import time
 from typing import Any
 
@@ -11,7 +13,7 @@ import pytest
 from botocore.exceptions import ClientError
 
 from chalicelib.services.cognito import secret_hash
-from tests.e2e.conftest import PASSWORD, error_of, unique
+from tests.e2e.conftest import PASSWORD, error_of, register_trigger, unique
 from tests.helpers import (
     REVOKED_ACCESS,
     REVOKED_REFRESH,
@@ -248,3 +250,47 @@ def test_create_describe_and_update_keep_refresh_token_rotation(idp, confirmed_u
     assert described()["RefreshTokenRotation"] == {"Feature": "ENABLED"}
     idp.update_user_pool_client(UserPoolId=pool_id, ClientId=client_id)
     assert "RefreshTokenRotation" not in described()
+
+
+def test_of_concurrent_rotations_without_grace_exactly_one_succeeds(idp, confirmed_user):
+    client_id = rotating(idp, confirmed_user, 0)
+    token = user_tokens(idp, confirmed_user, client_id)["RefreshToken"]
+    barrier = threading.Barrier(8)
+
+    def attempt(_: int) -> tuple[str, str] | dict[str, Any]:
+        barrier.wait()
+        try:
+            return get_tokens(idp, client_id, token)
+        except ClientError as exc:
+            return exc.response["Error"]["Code"], exc.response["Error"]["Message"]
+
+    with concurrent.futures.ThreadPoolExecutor(max_workers=8) as pool:
+        results = list(pool.map(attempt, range(8)))
+    issued = [r for r in results if isinstance(r, dict)]
+    assert len(issued) == 1
+    assert [r for r in results if not isinstance(r, dict)] == [ROTATED_OUT] * 7
+    assert_signed_in(idp, confirmed_user, get_tokens(idp, client_id, issued[0]["RefreshToken"]))
+
+
+def test_a_refresh_the_trigger_refuses_leaves_the_submitted_token_valid(stack, idp, make_pool):
+    failing: list[bool] = []
+
+    def flaky(event: dict[str, Any], _context: Any) -> dict[str, Any]:
+        if failing and event["triggerSource"] == "TokenGeneration_RefreshTokens":
+            raise RuntimeError("token service unavailable")
+        return event
+
+    pool_id, client_id = make_pool(
+        triggers={"PreTokenGenerationConfig": {"LambdaVersion": "V2_0", "LambdaArn": register_trigger(stack, flaky)}},
+        client={"RefreshTokenRotation": {"Feature": "ENABLED", "RetryGracePeriodSeconds": 0}})
+    user = {"pool_id": pool_id, "client_id": client_id, "username": unique(), "password": PASSWORD}
+    idp.sign_up(ClientId=client_id, Username=user["username"], Password=PASSWORD)
+    idp.admin_confirm_sign_up(UserPoolId=pool_id, Username=user["username"])
+    token = user_tokens(idp, user, client_id)["RefreshToken"]
+    failing.append(True)
+    assert refused(idp, client_id, token) == ("UserLambdaValidationException",
+                                              "PreTokenGeneration failed with error token service unavailable.")
+    failing.clear()
+    rotated = get_tokens(idp, client_id, token)
+    assert_signed_in(idp, user, rotated)
+    assert refused(idp, client_id, token) == ROTATED_OUT

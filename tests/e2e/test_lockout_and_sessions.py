@@ -10,7 +10,6 @@ from __future__ import annotations
 
 import dataclasses
 import time
-import uuid
 from collections.abc import Iterator
 from typing import Any
 
@@ -21,7 +20,7 @@ from pycognito.aws_srp import AWSSRP
 import emulator
 from emulator.clock import FakeClock
 from emulator.state import User
-from tests.e2e.conftest import PASSWORD, TRIGGER_ARN, error_of, unique
+from tests.e2e.conftest import PASSWORD, error_of, register_trigger, unique
 from tests.helpers import INCORRECT
 
 WRONG = "Wrong-Password-1"
@@ -162,20 +161,15 @@ def judge(event: dict[str, Any], context: Any) -> dict[str, Any]:
     return event
 
 
-def register(stack: Any, func: Any) -> str:
-    name = f"t_{func.__name__}_{uuid.uuid4().hex[:8]}"
-    stack.app.lambda_function(name=name)(func)
-    return TRIGGER_ARN.format(name)
-
-
 @pytest.fixture()
 def custom_user(stack, idp, make_pool) -> Any:
     """custom_user(client=None) -> a confirmed user of a fresh pool whose custom-auth triggers ask a riddle."""
 
     def _make(client: dict[str, Any] | None = None) -> dict[str, str]:
         pool_id, client_id = make_pool(client=client, triggers={
-            "DefineAuthChallenge": register(stack, ask_three_times), "CreateAuthChallenge": register(stack, riddle),
-            "VerifyAuthChallengeResponse": register(stack, judge)})
+            "DefineAuthChallenge": register_trigger(stack, ask_three_times),
+            "CreateAuthChallenge": register_trigger(stack, riddle),
+            "VerifyAuthChallengeResponse": register_trigger(stack, judge)})
         username = unique()
         idp.sign_up(ClientId=client_id, Username=username, Password=PASSWORD)
         idp.admin_confirm_sign_up(UserPoolId=pool_id, Username=username)

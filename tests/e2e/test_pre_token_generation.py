@@ -8,7 +8,6 @@ to it only with the current client id.
 
 from __future__ import annotations
 
-import uuid
 from collections.abc import Callable
 from typing import Any
 
@@ -17,18 +16,12 @@ from botocore.exceptions import ClientError
 
 import emulator
 from emulator.state import Group
-from tests.e2e.conftest import PASSWORD, TRIGGER_ARN, error_of, unique
+from tests.e2e.conftest import PASSWORD, error_of, register_trigger, unique
 from tests.helpers import claims_of
 
 ADMIN_SCOPE = "aws.cognito.signin.user.admin"
 AUDITOR_ROLE = "arn:aws:iam::123456789012:role/auditor"
 ADMIN_ROLE = "arn:aws:iam::123456789012:role/admin"
-
-
-def register(stack: Any, func: Callable[[dict[str, Any], Any], Any]) -> str:
-    name = f"t_{func.__name__}_{uuid.uuid4().hex[:8]}"
-    stack.app.lambda_function(name=name)(func)
-    return TRIGGER_ARN.format(name)
 
 
 @pytest.fixture()
@@ -38,7 +31,7 @@ def sign_in(stack, idp, make_pool):
     def _sign_in(func: Callable[[dict[str, Any], Any], Any], version: str,
                  groups: tuple[str, ...] = ()) -> tuple[dict[str, str], dict[str, Any]]:
         pool_id, client_id = make_pool(triggers={"PreTokenGenerationConfig": {
-            "LambdaVersion": version, "LambdaArn": register(stack, func)}})
+            "LambdaVersion": version, "LambdaArn": register_trigger(stack, func)}})
         username = unique()
         idp.sign_up(ClientId=client_id, Username=username, Password=PASSWORD,
                     UserAttributes=[{"Name": "email", "Value": f"{username}@example.com"},
@@ -66,7 +59,7 @@ def add_groups(pool_id: str, username: str, names: tuple[str, ...]) -> None:
 
 def failing_sign_in(stack: Any, idp: Any, make_pool: Any, func: Any, version: str) -> tuple[str, str]:
     pool_id, client_id = make_pool(triggers={"PreTokenGenerationConfig": {
-        "LambdaVersion": version, "LambdaArn": register(stack, func)}})
+        "LambdaVersion": version, "LambdaArn": register_trigger(stack, func)}})
     username = unique()
     idp.sign_up(ClientId=client_id, Username=username, Password=PASSWORD,
                 UserAttributes=[{"Name": "email", "Value": f"{username}@example.com"}])

@@ -9,14 +9,13 @@ SignUp reports a taken username either way.
 from __future__ import annotations
 
 import re
-import uuid
 from typing import Any
 
 import pytest
 from botocore.exceptions import ClientError
 from pycognito.aws_srp import AWSSRP
 
-from tests.e2e.conftest import ALL_TRIGGERS, PASSWORD, TRIGGER_ARN, error_of, unique
+from tests.e2e.conftest import ALL_TRIGGERS, PASSWORD, TRIGGER_ARN, error_of, register_trigger, unique
 from tests.helpers import INCORRECT
 
 NOT_FOUND = ("UserNotFoundException", "User does not exist.")
@@ -133,9 +132,7 @@ def custom_pool(stack: Any, make_pool: Any, mode: str) -> tuple[str, str]:
     config: dict[str, Any] = {key: TRIGGER_ARN.format(name) for key, name in ALL_TRIGGERS.items()}
     for key, func in (("DefineAuthChallenge", ask_three_times), ("CreateAuthChallenge", riddle),
                       ("VerifyAuthChallengeResponse", judge)):
-        name = f"t_{func.__name__}_{uuid.uuid4().hex[:8]}"
-        stack.app.lambda_function(name=name)(func)
-        config[key] = TRIGGER_ARN.format(name)
+        config[key] = register_trigger(stack, func)
     return make_pool(triggers=config, client={"PreventUserExistenceErrors": mode})
 
 

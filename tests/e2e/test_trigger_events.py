@@ -9,7 +9,6 @@ routing follows cognito-contract.md §1.5; PreSignUp and CustomMessage responses
 from __future__ import annotations
 
 import json
-import uuid
 from pathlib import Path
 from typing import Any
 
@@ -19,7 +18,7 @@ from aws_lambda_powertools.utilities.data_classes.common import DictWrapper
 from botocore.exceptions import ClientError
 from pycognito.aws_srp import AWSSRP
 
-from tests.e2e.conftest import ALL_TRIGGERS, PASSWORD, TRIGGER_ARN, error_of, unique
+from tests.e2e.conftest import ALL_TRIGGERS, PASSWORD, TRIGGER_ARN, error_of, register_trigger, unique
 
 EVENTS = Path(__file__).resolve().parent.parent / "events"
 SDK = "aws-sdk-unknown-unknown"
@@ -100,13 +99,6 @@ class Invocations:
 
 def order(entries: list[dict[str, Any]]) -> list[tuple[str, str]]:
     return [(e["trigger"], e["event"]["triggerSource"]) for e in entries]
-
-
-def register(stack: Any, func: Any) -> str:
-    """A Lambda of this test only, registered on the live Chalice app; returns its ARN."""
-    name = f"t_{func.__name__}_{uuid.uuid4().hex[:8]}"
-    stack.app.lambda_function(name=name)(func)
-    return TRIGGER_ARN.format(name)
 
 
 def bundle_triggers(pre_token_version: str = "V2_0", **overrides: str) -> dict[str, Any]:
@@ -327,9 +319,9 @@ def one_round_verify(event: dict[str, Any], context: Any) -> dict[str, Any]:
 @pytest.fixture()
 def one_round_pool(stack, make_pool):
     return make_pool(triggers=bundle_triggers(
-        DefineAuthChallenge=register(stack, one_round_define),
-        CreateAuthChallenge=register(stack, one_round_create),
-        VerifyAuthChallengeResponse=register(stack, one_round_verify)),
+        DefineAuthChallenge=register_trigger(stack, one_round_define),
+        CreateAuthChallenge=register_trigger(stack, one_round_create),
+        VerifyAuthChallengeResponse=register_trigger(stack, one_round_verify)),
         client={"PreventUserExistenceErrors": "ENABLED"})
 
 
@@ -404,7 +396,7 @@ def migrate_confirmed(event: dict[str, Any], context: Any) -> dict[str, Any]:
 
 
 def test_migrated_user_then_signs_in_through_the_usual_triggers(stack, idp, make_pool):
-    pool_id, client_id = make_pool(triggers=bundle_triggers(UserMigration=register(stack, migrate_confirmed)))
+    pool_id, client_id = make_pool(triggers=bundle_triggers(UserMigration=register_trigger(stack, migrate_confirmed)))
     log = Invocations(stack, pool_id)
     username = unique("legacy")
     result = idp.initiate_auth(ClientId=client_id, AuthFlow="USER_PASSWORD_AUTH",
@@ -430,7 +422,7 @@ def auto_confirm_and_verify(event: dict[str, Any], context: Any) -> dict[str, An
 
 
 def test_pre_sign_up_auto_confirm_runs_post_confirmation_during_sign_up_and_sends_no_code(stack, idp, make_pool):
-    pool_id, client_id = make_pool(triggers=bundle_triggers(PreSignUp=register(stack, auto_confirm_and_verify)))
+    pool_id, client_id = make_pool(triggers=bundle_triggers(PreSignUp=register_trigger(stack, auto_confirm_and_verify)))
     log = Invocations(stack, pool_id)
     username = unique()
     email, phone = f"{username}@example.com", "+14155550123"
@@ -463,7 +455,7 @@ def verify_email_only(event: dict[str, Any], context: Any) -> dict[str, Any]:
 
 
 def test_pre_sign_up_auto_verify_email_without_confirming_still_sends_a_code(stack, idp, make_pool):
-    pool_id, client_id = make_pool(triggers=bundle_triggers(PreSignUp=register(stack, verify_email_only)))
+    pool_id, client_id = make_pool(triggers=bundle_triggers(PreSignUp=register_trigger(stack, verify_email_only)))
     username = unique()
     email = f"{username}@example.com"
     result = idp.sign_up(ClientId=client_id, Username=username, Password=PASSWORD,
@@ -476,7 +468,7 @@ def test_pre_sign_up_auto_verify_email_without_confirming_still_sends_a_code(sta
 
 
 def test_pre_sign_up_auto_verify_email_without_an_email_is_refused(stack, idp, make_pool):
-    pool_id, client_id = make_pool(triggers=bundle_triggers(PreSignUp=register(stack, verify_email_only)),
+    pool_id, client_id = make_pool(triggers=bundle_triggers(PreSignUp=register_trigger(stack, verify_email_only)),
                                    pool={"AutoVerifiedAttributes": []})
     username = unique()
     with pytest.raises(ClientError) as exc:
@@ -506,7 +498,7 @@ DEVELOPER_EMAIL = {"EmailConfiguration": {
 
 
 def test_custom_message_text_is_what_the_user_receives(stack, idp, make_pool):
-    _pool_id, client_id = make_pool(triggers=bundle_triggers(CustomMessage=register(stack, custom_text)),
+    _pool_id, client_id = make_pool(triggers=bundle_triggers(CustomMessage=register_trigger(stack, custom_text)),
                                    pool=DEVELOPER_EMAIL)
     username = unique()
     email = f"{username}@example.com"
@@ -518,8 +510,8 @@ def test_custom_message_text_is_what_the_user_receives(stack, idp, make_pool):
 
 
 def test_custom_message_without_the_code_placeholder_is_refused(stack, idp, make_pool):
-    _pool_id, client_id = make_pool(triggers=bundle_triggers(CustomMessage=register(stack, custom_text_without_code)),
-                                   pool=DEVELOPER_EMAIL)
+    message = register_trigger(stack, custom_text_without_code)
+    _pool_id, client_id = make_pool(triggers=bundle_triggers(CustomMessage=message), pool=DEVELOPER_EMAIL)
     username = unique()
     with pytest.raises(ClientError) as exc:
         idp.sign_up(ClientId=client_id, Username=username, Password=PASSWORD,
@@ -528,7 +520,7 @@ def test_custom_message_without_the_code_placeholder_is_refused(stack, idp, make
 
 
 def test_custom_email_message_needs_a_developer_email_account(stack, idp, make_pool):
-    _pool_id, client_id = make_pool(triggers=bundle_triggers(CustomMessage=register(stack, custom_text)))
+    _pool_id, client_id = make_pool(triggers=bundle_triggers(CustomMessage=register_trigger(stack, custom_text)))
     username = unique()
     with pytest.raises(ClientError) as exc:
         idp.sign_up(ClientId=client_id, Username=username, Password=PASSWORD,

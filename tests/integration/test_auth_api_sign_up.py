@@ -3,10 +3,9 @@ under the API's error body and status."""
 
 from __future__ import annotations
 
-import uuid
 from typing import Any
 
-from tests.e2e.conftest import ALL_TRIGGERS, PASSWORD, TRIGGER_ARN
+from tests.e2e.conftest import ALL_TRIGGERS, PASSWORD, TRIGGER_ARN, register_trigger
 from tests.integration.conftest import new_user, register, sign_in, sign_up
 
 
@@ -63,10 +62,8 @@ def reject_sign_up(event: dict[str, Any], context: Any) -> dict[str, Any]:
 
 
 def test_a_pre_sign_up_refusal_reaches_the_client_with_its_reason(api, stack, make_pool, use_pool):
-    name = f"t_reject_sign_up_{uuid.uuid4().hex[:12]}"
-    stack.app.lambda_function(name=name)(reject_sign_up)
     config: dict[str, Any] = {key: TRIGGER_ARN.format(fn) for key, fn in ALL_TRIGGERS.items()}
-    config["PreSignUp"] = TRIGGER_ARN.format(name)
+    config["PreSignUp"] = register_trigger(stack, reject_sign_up)
     use_pool(*make_pool(triggers=config))
     username, email = new_user()
     reply = sign_up(api, username, email)
