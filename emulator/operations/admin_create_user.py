@@ -12,10 +12,9 @@ from __future__ import annotations
 import secrets
 from typing import Any
 
-from emulator import ids, users
+from emulator import aliases, ids, users
 from emulator.context import Context
 from emulator.errors import (
-    AliasExistsException,
     InvalidParameterException,
     UnsupportedUserStateException,
     UsernameExistsException,
@@ -40,7 +39,7 @@ def handle(ctx: Context, request: dict[str, Any]) -> dict[str, Any]:
         raise UsernameExistsException("User account already exists")
     password = _temporary_password(pool, request.get("TemporaryPassword"))
     force_alias = request.get("ForceAliasCreation") is True
-    _check_aliases(pool, attributes, None, force=force_alias)
+    _verified_aliases(pool, attributes, force=force_alias)
     now = ctx.now()
     # With UsernameAttributes, Cognito's generated username is the user's sub.
     sub = internal if internal != username else ids.sub()
@@ -58,7 +57,8 @@ def handle(ctx: Context, request: dict[str, Any]) -> dict[str, Any]:
         if internal in pool.users:
             raise UsernameExistsException("User account already exists")
         _attributes.check_unique(pool, attributes)
-        _check_aliases(pool, attributes, user, force=force_alias)
+        for attribute, taken in _verified_aliases(pool, attributes, force=force_alias).items():
+            aliases.move(taken, attribute, now)
         pool.users[internal] = user
     _invite(ctx, pool, user, password, targets, request.get("ClientMetadata"))
     return {"User": users.user_type(user)}
@@ -118,17 +118,7 @@ def _invite(ctx: Context, pool: UserPool, user: User, password: str, targets: li
                       client_metadata=client_metadata, attribute=attribute, temporary_password_username=True)
 
 
-def _check_aliases(pool: UserPool, attributes: dict[str, str], new_user: User | None, *, force: bool) -> None:
-    """A verified email or phone used as an alias belongs to one user: AliasExistsException, or with
-    ForceAliasCreation the alias moves to the new user (applied only once `new_user` is being stored)."""
-    for attr in pool.alias_attributes:
-        value = attributes.get(attr)
-        if attr not in ("email", "phone_number") or not value or attributes.get(f"{attr}_verified") != "true":
-            continue
-        for other in pool.users.values():
-            if other.attributes.get(attr) == value and other.attributes.get(f"{attr}_verified") == "true":
-                if not force:
-                    label = "email" if attr == "email" else "phone number"
-                    raise AliasExistsException(f"An account with the {label} already exists.")
-                if new_user is not None:
-                    other.attributes[f"{attr}_verified"] = "false"
+def _verified_aliases(pool: UserPool, attributes: dict[str, str], *, force: bool) -> dict[str, list[User]]:
+    """The aliases the new user is created with, verified, and the users each moves from (ForceAliasCreation)."""
+    return {attribute: aliases.claim(pool, attribute, attributes.get(attribute), force=force)
+            for attribute in aliases.ALIASABLE if attributes.get(f"{attribute}_verified") == "true"}

@@ -1,10 +1,16 @@
-"""ConfirmSignUp: check the code, confirm, verify the attribute the code went to, PostConfirmation."""
+"""ConfirmSignUp: check the code, confirm, verify the attribute the code went to, PostConfirmation.
+
+In a pool whose AliasAttributes include that attribute, a value another user holds as a verified alias answers
+AliasExistsException and leaves the user unconfirmed, unless ForceAliasCreation moves the alias
+(emulator/aliases.py).
+https://docs.aws.amazon.com/cognito-user-identity-pools/latest/APIReference/API_ConfirmSignUp.html
+"""
 
 from __future__ import annotations
 
 from typing import Any
 
-from emulator import users
+from emulator import aliases, users
 from emulator.context import Context
 from emulator.errors import (
     CodeMismatchException,
@@ -31,6 +37,9 @@ def handle(ctx: Context, request: dict[str, Any]) -> dict[str, Any]:
             raise CodeMismatchException()
         if stored is None or stored.expires_at <= ctx.now():
             raise ExpiredCodeException()
+        taken = aliases.claim(pool, stored.attribute, user.attributes.get(stored.attribute), besides=user,
+                              force=request.get("ForceAliasCreation") is True)
+        aliases.move(taken, stored.attribute, ctx.now())
         confirm(user, stored.attribute, ctx.now())
     post_confirmation(ctx, pool, user, client.client_id, request.get("ClientMetadata"))
     return {}

@@ -12,7 +12,7 @@ from __future__ import annotations
 from collections.abc import Collection
 from typing import Any
 
-from emulator import tokens, users
+from emulator import aliases, tokens, users
 from emulator.context import Context
 from emulator.errors import InvalidParameterException, NotAuthorizedException
 from emulator.operations import _attributes, _recovery
@@ -46,6 +46,9 @@ def update(ctx: Context, pool: UserPool, user: User, updates: dict[str, str], *,
     codes = {name: users.new_code() for name in to_verify}
     now = ctx.now()
     with ctx.store.lock:
+        for name in VERIFIABLE:  # AdminUpdateUserAttributes may mark an alias verified; no force here
+            if updates.get(f"{name}_verified") == "true":
+                aliases.claim(pool, name, merged.get(name), besides=user)
         apply(user, updates)
         for name in changed:
             if f"{name}_verified" not in updates:

@@ -7,16 +7,14 @@ from __future__ import annotations
 
 from typing import Any
 
-from emulator import tokens, users
+from emulator import aliases, tokens, users
 from emulator.context import Context
 from emulator.errors import (
-    AliasExistsException,
     CodeMismatchException,
     ExpiredCodeException,
     InvalidParameterException,
 )
 from emulator.operations.get_user_attribute_verification_code import NOT_VERIFIABLE, VERIFIABLE
-from emulator.state import User, UserPool
 
 
 def handle(ctx: Context, request: dict[str, Any]) -> dict[str, Any]:
@@ -34,20 +32,9 @@ def handle(ctx: Context, request: dict[str, Any]) -> dict[str, Any]:
         if stored.expires_at <= now:
             del user.attribute_codes[attribute]
             raise ExpiredCodeException()
-        check_alias_free(pool, user, attribute)
+        aliases.claim(pool, attribute, user.attributes.get(attribute), besides=user)
         del user.attribute_codes[attribute]
         user.attributes[f"{attribute}_verified"] = "true"
         user.modified = now
     return {}
 
-
-def check_alias_free(pool: UserPool, user: User, attribute: str) -> None:
-    """An alias (email or phone used to sign in) may be verified on one user only."""
-    if attribute not in pool.alias_attributes:
-        return
-    value = user.attributes.get(attribute)
-    for other in pool.users.values():
-        if (other is not user and other.attributes.get(attribute) == value
-                and other.attributes.get(f"{attribute}_verified") == "true"):
-            label = "email" if attribute == "email" else "phone_number"
-            raise AliasExistsException(f"An account with the {label} already exists.")

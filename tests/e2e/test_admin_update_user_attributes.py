@@ -144,3 +144,17 @@ def test_unknown_pool(idp):
     with pytest.raises(ClientError) as exc:
         update(idp, "us-east-1_nopool000", "anyone", name="x")
     assert error_of(exc) == ("ResourceNotFoundException", "User pool us-east-1_nopool000 does not exist.")
+
+
+def test_marking_another_user_s_verified_alias_verified_is_refused(idp, make_pool):
+    pool_id, _ = make_pool(pool={"AliasAttributes": ["email"]})
+    email = f"{unique('shared')}@example.com"
+    owner, other = admin_user(idp, pool_id)["username"], admin_user(idp, pool_id)["username"]
+    update(idp, pool_id, owner, email=email, email_verified="true")
+    with pytest.raises(ClientError) as exc:
+        update(idp, pool_id, other, email=email, email_verified="true")
+    assert error_of(exc) == ("AliasExistsException", "An account with the email already exists.")
+    assert attributes(idp, pool_id, other)["email"] == f"{other}@example.com"
+    assert attributes(idp, pool_id, owner)["email_verified"] == "true"
+    update(idp, pool_id, other, email=email)  # unverified, it is no alias yet
+    assert attributes(idp, pool_id, other)["email_verified"] == "false"
