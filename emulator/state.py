@@ -54,6 +54,8 @@ class User:
     confirmation_code: OneTimeCode | None = None
     forgot_password_code: OneTimeCode | None = None
     attribute_codes: dict[str, OneTimeCode] = field(default_factory=dict)
+    # email / phone_number values awaiting VerifyUserAttribute (UserAttributeUpdateSettings)
+    pending_attributes: dict[str, str] = field(default_factory=dict)
     groups: set[str] = field(default_factory=set)
     totp_secret: str = ""
     totp_pending_secret: str = ""

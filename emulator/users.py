@@ -140,12 +140,17 @@ def delivery_target(pool: UserPool, user: User, prefer: str | None = None) -> tu
 
 def deliver(ctx: Context, pool: UserPool, user: User, *, source: str, code: str, client_id: str | None,
             client_metadata: dict[str, Any] | None = None, attribute: str | None = None,
-            temporary_password_username: bool = False) -> dict[str, str] | None:
-    """Send a code through the CustomMessage trigger (if any) and the outbox; return CodeDeliveryDetails."""
-    target = delivery_target(pool, user, attribute)
-    if target is None:
-        return None
-    attr, medium = target
+            temporary_password_username: bool = False, to: str | None = None) -> dict[str, str] | None:
+    """Send a code through the CustomMessage trigger (if any) and the outbox; return CodeDeliveryDetails.
+    With `to`, the code goes there (a value of `attribute` not yet the user's) instead of the user's own."""
+    if to and attribute:
+        attr, address = attribute, to
+    else:
+        target = delivery_target(pool, user, attribute)
+        if target is None:
+            return None
+        attr, address = target[0], user.attributes[target[0]]
+    medium = "EMAIL" if attr == "email" else "SMS"
     subject, email_body, sms_body = default_message(pool, source)
     request: dict[str, Any] = {
         "userAttributes": user.trigger_attributes(),
@@ -170,10 +175,10 @@ def deliver(ctx: Context, pool: UserPool, user: User, *, source: str, code: str,
         subject = response.get("emailSubject") or subject
     body = (email_body if medium == "EMAIL" else sms_body)
     body = body.replace(CODE_PLACEHOLDER, code).replace(USERNAME_PLACEHOLDER, user.username)
-    ctx.emulator.outbox.add(Message(channel="email" if medium == "EMAIL" else "sms", to=user.attributes[attr],
+    ctx.emulator.outbox.add(Message(channel="email" if medium == "EMAIL" else "sms", to=address,
                                     subject=subject if medium == "EMAIL" else None, body=body,
                                     sent_at=ctx.now(), source="cognito-idp", code=code))
-    return {"Destination": mask(attr, user.attributes[attr]), "DeliveryMedium": medium, "AttributeName": attr}
+    return {"Destination": mask(attr, address), "DeliveryMedium": medium, "AttributeName": attr}
 
 
 def default_message(pool: UserPool, source: str) -> tuple[str, str, str]:

@@ -39,6 +39,11 @@ def validate_pool_config(request: dict[str, Any]) -> None:
     if v2 and legacy and v2.get("LambdaArn") != legacy:
         raise InvalidParameterException("PreTokenGeneration and PreTokenGenerationConfig.LambdaArn must be "
                                         "the same if both are set.")
+    # Cognito's answer as reported in https://github.com/aws/aws-cli/issues/7151
+    required = (request.get("UserAttributeUpdateSettings") or {}).get("AttributesRequireVerificationBeforeUpdate")
+    if not set(required or []) <= set(request.get("AutoVerifiedAttributes") or []):
+        raise InvalidParameterException("All attributes in AttributesRequireVerificationBeforeUpdate must exist in "
+                                        "AutoVerifiedAttributes")
     if request.get("MfaConfiguration") == "ON" and not (
             (request.get("SoftwareTokenMfaConfiguration") or {}).get("Enabled")
             or request.get("SmsConfiguration")):

@@ -1,5 +1,7 @@
 """GetUserAttributeVerificationCode: a code (valid 24 h) for the signed-in user's email or phone_number,
 through CustomMessage_VerifyUserAttribute; VerifyUserAttribute answers it. A new code replaces the last.
+While a new value waits for verification (UserAttributeUpdateSettings) the code goes to that value, the one
+VerifyUserAttribute would confirm (Cognito's documentation does not say).
 https://docs.aws.amazon.com/cognito-user-identity-pools/latest/APIReference/API_GetUserAttributeVerificationCode.html
 """
 
@@ -21,7 +23,8 @@ def handle(ctx: Context, request: dict[str, Any]) -> dict[str, Any]:
     attribute = request["AttributeName"]
     if attribute not in VERIFIABLE:
         raise InvalidParameterException(NOT_VERIFIABLE)
-    if not user.attributes.get(attribute):
+    pending = user.pending_attributes.get(attribute)
+    if not (pending or user.attributes.get(attribute)):
         kind = "email address" if attribute == "email" else "phone number"
         raise InvalidParameterException(f"User does not have a valid registered {kind}")
     code = users.new_code()
@@ -30,5 +33,5 @@ def handle(ctx: Context, request: dict[str, Any]) -> dict[str, Any]:
                                                           attribute=attribute)
     details = users.deliver(ctx, pool, user, source="VerifyUserAttribute", code=code,
                             client_id=claims.get("client_id"), client_metadata=_recovery.client_metadata(request),
-                            attribute=attribute)
+                            attribute=attribute, to=pending)
     return {"CodeDeliveryDetails": details}

@@ -1,6 +1,9 @@
 """VerifyUserAttribute: the code from UpdateUserAttributes or GetUserAttributeVerificationCode marks the
-signed-in user's email or phone_number verified. Codes are single use and expire after 24 h.
+signed-in user's email or phone_number verified. Codes are single use and expire after 24 h. A value held
+pending by UserAttributeUpdateSettings replaces the current one, verified; it must be free as an alias and,
+in a pool that signs in with it, as a username.
 https://docs.aws.amazon.com/cognito-user-identity-pools/latest/APIReference/API_VerifyUserAttribute.html
+https://docs.aws.amazon.com/cognito-user-identity-pools/latest/APIReference/API_UserAttributeUpdateSettingsType.html
 """
 
 from __future__ import annotations
@@ -14,6 +17,7 @@ from emulator.errors import (
     ExpiredCodeException,
     InvalidParameterException,
 )
+from emulator.operations import _attributes
 from emulator.operations.get_user_attribute_verification_code import NOT_VERIFIABLE, VERIFIABLE
 
 
@@ -32,8 +36,13 @@ def handle(ctx: Context, request: dict[str, Any]) -> dict[str, Any]:
         if stored.expires_at <= now:
             del user.attribute_codes[attribute]
             raise ExpiredCodeException()
-        aliases.claim(pool, attribute, user.attributes.get(attribute), besides=user)
+        pending = user.pending_attributes.get(attribute)
+        if pending:
+            _attributes.check_unique(pool, {attribute: pending}, exclude=user)
+        aliases.claim(pool, attribute, pending or user.attributes.get(attribute), besides=user)
         del user.attribute_codes[attribute]
+        if pending:
+            user.attributes[attribute] = user.pending_attributes.pop(attribute)
         user.attributes[f"{attribute}_verified"] = "true"
         user.modified = now
     return {}
