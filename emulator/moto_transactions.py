@@ -81,15 +81,15 @@ def _check(backend: DynamoDBBackend, action: dict[str, Any], key: dict[str, Any]
 
 
 def _apply(backend: DynamoDBBackend, operation: str, action: dict[str, Any], key: dict[str, Any]) -> None:
-    table, names, values = action["TableName"], action.get("ExpressionAttributeNames"), \
-        action.get("ExpressionAttributeValues")
+    table = action["TableName"]
     if operation == "Put":
         backend.put_item(table, action["Item"])
     elif operation == "Delete":
         backend.delete_item(table, key)
     elif operation == "Update":
         backend.update_item(table, key, update_expression=action["UpdateExpression"],
-                            expression_attribute_names=names or {}, expression_attribute_values=values or {})
+                            expression_attribute_names=action.get("ExpressionAttributeNames") or {},
+                            expression_attribute_values=action.get("ExpressionAttributeValues") or {})
 
 
 def _restore(backend: DynamoDBBackend, table: str, key: dict[str, Any], previous: dict[str, Any] | None) -> None:
